@@ -1,0 +1,105 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.assessments import services
+from partnerships.assessments.choices import AssessmentStatus
+from partnerships.assessments.models import Answer, Assessment
+
+DECIDED = {AssessmentStatus.APPROVED, AssessmentStatus.REJECTED}
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    fields = ["criterion", "rating", "not_applicable", "justification", "evidence_notes", "comment"]
+    readonly_fields = ["criterion"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or obj.status not in DECIDED) and super().has_change_permission(
+            request, obj
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = [
+        "pk", "proposal", "agency", "assessor", "framework", "status", "computed_outcome",
+        "overall_score", "coverage", "decided_outcome", "decided_at",
+    ]  # fmt: skip
+    list_display_links = ["pk", "proposal"]
+    list_filter = [
+        "status", "computed_outcome", "decided_outcome", "framework", "proposal__agency",
+    ]  # fmt: skip
+    list_select_related = ["proposal__agency", "assessor", "framework"]
+    search_fields = ["proposal__title", "assessor__username", "assessor__last_name"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "proposal", "assessor", "framework", "classification_edition", "computed_outcome",
+        "overall_score", "coverage", "created_at", "updated_at",
+    ]  # fmt: skip
+    inlines = [AnswerInline]
+
+    def has_add_permission(self, request):
+        # Assessments start from a proposal (services.assessment_create), not from a blank form.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or obj.status not in DECIDED) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.status not in DECIDED) and super().has_delete_permission(
+            request, obj
+        )
+
+    @admin.display(description=_("agency"), ordering="proposal__agency__acronym")
+    def agency(self, assessment):
+        return assessment.proposal.agency
+
+    def save_formset(self, request, form, formset, change):
+        # Answers go through the service so the stored scores stay in step.
+        for answer_form in formset.forms:
+            if answer_form.has_changed():
+                data = answer_form.cleaned_data
+                services.answer_save(
+                    assessment=form.instance,
+                    criterion=answer_form.instance.criterion,
+                    rating=data.get("rating"),
+                    not_applicable=data.get("not_applicable", False),
+                    justification=data.get("justification", ""),
+                    evidence_notes=data.get("evidence_notes", ""),
+                    comment=data.get("comment", ""),
+                )
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    """All answers across assessments: where criteria are not met, and why."""
+
+    list_display = ["assessment", "criterion", "rating", "not_applicable", "updated_at"]
+    list_filter = [
+        "rating", "not_applicable", "criterion__is_key", "criterion__principle",
+        "assessment__status", "assessment__proposal__agency",
+    ]  # fmt: skip
+    list_select_related = ["assessment__proposal", "criterion"]
+    search_fields = ["criterion__code", "justification", "evidence_notes", "comment"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Answers are edited inside their assessment, where scores are kept in step.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Rating(models.IntegerChoices):
+    NOT_MET = 0, _("Not met")
+    PARTIALLY_MET = 1, _("Partially met")
+    LARGELY_MET = 2, _("Largely met")
+    FULLY_MET = 3, _("Fully met")
+
+
+class Outcome(models.TextChoices):
+    ENGAGE = "engage", _("Engage")
+    ENGAGE_WITH_CONDITIONS = "engage_with_conditions", _("Engage with conditions")
+    DO_NOT_ENGAGE = "do_not_engage", _("Do not engage")
+    INCOMPLETE = "incomplete", _("Incomplete")
+
+
+DECISION_OUTCOMES = [
+    (value, label) for value, label in Outcome.choices if value != Outcome.INCOMPLETE
+]
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -1,0 +1,167 @@
+"""Load the demo portfolio: agencies, a user per role per agency, partners, proposals, assessments.
+
+For a developer's machine only (DEBUG on): the users' passwords are printed and
+published in the README. Safe to run again: what exists already is left as it is.
+"""
+
+import itertools
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from partnerships.accounts.models import Agency, User
+from partnerships.accounts.roles import Role
+from partnerships.assessments.services import answer_save, assessment_create
+from partnerships.checklists.models import Framework
+from partnerships.demo import content
+from partnerships.partners.models import Partner
+from partnerships.proposals.models import ContributionType, Proposal, ProposalPartner
+
+STAFF_ROLES = {Role.OVERSIGHT, Role.ADMINISTRATOR}
+# A criterion the demo marks "not applicable", and the key criterion a weak proposal fails
+# (the UN emblem used without consent).
+NOT_APPLICABLE_CRITERION = "BR-3"
+KEY_FAILURE_CRITERION = "RM-1"
+
+
+def demo_password(username: str) -> str:
+    return f"{username}-demo"
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError("Demo data is only for development: set DEBUG=1 to load it.")
+        with transaction.atomic():
+            created = self.load()
+        self.stdout.write(self.style.SUCCESS(f"Demo data: {created} new records."))
+        self.print_logins()
+
+    def load(self) -> int:
+        created = 0
+        agencies = {}
+        for acronym, name in content.AGENCIES:
+            agencies[acronym], new = Agency.objects.get_or_create(
+                acronym=acronym, defaults={"name": name}
+            )
+            created += new
+            for role in Role:
+                username = f"{acronym.lower()}-{role.value.lower()}"
+                user, new = User.objects.get_or_create(
+                    username=username,
+                    defaults={
+                        "agency": agencies[acronym],
+                        "first_name": role.label,
+                        "last_name": acronym,
+                        "email": f"{username}@example.org",
+                        "is_staff": role in STAFF_ROLES,
+                    },
+                )
+                if new:
+                    created += 1
+                    user.set_password(demo_password(username))
+                    user.save(update_fields=["password"])
+                    user.groups.add(Group.objects.get(name=role.value))
+
+        partners = {}
+        for legal_name, other_names, partner_type, country, compact, website in content.PARTNERS:
+            partners[legal_name], new = Partner.objects.get_or_create(
+                legal_name=legal_name,
+                defaults={
+                    "other_names": other_names,
+                    "partner_type": partner_type,
+                    "country": country,
+                    "global_compact_participant": compact,
+                    "website": website,
+                    "notes": "Fictional partner, part of the demo data.",
+                },
+            )
+            created += new
+
+        framework = Framework.objects.current()
+        contribution_types = {c.key: c for c in ContributionType.objects.all()}
+        for item in content.PROPOSALS:
+            agency = agencies[item["agency"]]
+            assessor = User.objects.get(username=f"{agency.acronym.lower()}-assessor")
+            proposal, new = Proposal.objects.get_or_create(
+                agency=agency,
+                title=item["title"],
+                defaults={
+                    "summary": item["summary"],
+                    "objectives": item["objectives"],
+                    "value": item["value"],
+                    "start_date": item["dates"][0],
+                    "end_date": item["dates"][1],
+                    "countries": item["countries"],
+                    "requests_un_name_or_emblem": item["emblem"],
+                    "un_name_or_emblem_use": "Co-branded project materials."
+                    if item["emblem"]
+                    else "",
+                    "requests_exclusivity": item["exclusivity"],
+                    "exclusivity_details": "Sole technology provider for the project."
+                    if item["exclusivity"]
+                    else "",
+                    "complementarity": item["complementarity"],
+                    "created_by": assessor,
+                },
+            )
+            if not new:
+                continue
+            created += 1
+            proposal.contribution_types.set(
+                [contribution_types[key] for key in item["contributions"]]
+            )
+            for legal_name, role in item["partners"]:
+                ProposalPartner.objects.create(
+                    proposal=proposal, partner=partners[legal_name], role=role
+                )
+            assessment = assessment_create(
+                proposal=proposal, assessor=assessor, framework=framework
+            )
+            self.answer(assessment, item)
+        return created
+
+    def answer(self, assessment, item) -> None:
+        ratings = itertools.cycle(content.PROFILES[item["profile"]])
+        criteria = list(assessment.framework.criteria.all())
+        answered = criteria[: len(criteria) - item.get("unanswered", 0)]
+        for criterion in answered:
+            if criterion.code == NOT_APPLICABLE_CRITERION:
+                answer_save(
+                    assessment=assessment,
+                    criterion=criterion,
+                    not_applicable=True,
+                    justification=content.NOT_APPLICABLE_JUSTIFICATION,
+                )
+                continue
+            rating = next(ratings)
+            if criterion.is_key:
+                failed = item.get("key_failure") and criterion.code == KEY_FAILURE_CRITERION
+                rating = 0 if failed else 3
+            answer_save(
+                assessment=assessment,
+                criterion=criterion,
+                rating=rating,
+                evidence_notes=content.EVIDENCE_BY_RATING[rating],
+            )
+
+    def print_logins(self) -> None:
+        self.stdout.write("\nDemo logins (development passwords):")
+        self.stdout.write(f"  {'username':<24} {'password':<30} role")
+        for user in User.objects.filter(username__in=self.demo_usernames()).prefetch_related(
+            "groups"
+        ):
+            role = ", ".join(group.name for group in user.groups.all())
+            self.stdout.write(f"  {user.username:<24} {demo_password(user.username):<30} {role}")
+
+    @staticmethod
+    def demo_usernames() -> list[str]:
+        return [
+            f"{acronym.lower()}-{role.value.lower()}"
+            for acronym, _ in content.AGENCIES
+            for role in Role
+        ]

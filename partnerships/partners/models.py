@@ -1,0 +1,63 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from partnerships.partners import economies
+from partnerships.partners.economies import EconomyGroup
+
+
+class PartnerType(models.TextChoices):
+    BUSINESS_LARGE = "business_large", _("Business — large enterprise")
+    BUSINESS_SME = "business_sme", _("Business — small or medium-sized enterprise")
+    FOUNDATION = "foundation", _("Foundation")
+    NGO = "ngo", _("NGO / civil society")
+    ACADEMIC = "academic", _("Academic or research institution")
+    GOVERNMENT = "government", _("Government")
+    MULTILATERAL = "multilateral", _("Multilateral organization")
+    OTHER = "other", _("Other")
+
+
+class Partner(models.Model):
+    """An organization the UN may partner with, kept in one registry for every agency."""
+
+    legal_name = models.CharField(_("legal name"), max_length=300)
+    other_names = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_("Trading names, former names, names in other scripts: one per line."),
+    )
+    partner_type = models.CharField(_("type"), max_length=20, choices=PartnerType.choices)
+    country = CountryField(_("country"), help_text=_("Country of registration or headquarters."))
+    economy_group = models.CharField(
+        _("economy group"), max_length=12, choices=EconomyGroup.choices, editable=False
+    )
+    classification_edition = models.CharField(
+        _("classification edition"), max_length=40, editable=False
+    )
+    global_compact_participant = models.BooleanField(
+        _("UN Global Compact participant"), default=False
+    )
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["legal_name"]
+        indexes = [models.Index(fields=["economy_group"]), models.Index(fields=["partner_type"])]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    def save(self, *args, **kwargs):
+        # The group is derived from the country, never typed in.
+        self.economy_group = economies.economy_group_of(self.country.code)
+        self.classification_edition = economies.EDITION
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "country" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "economy_group", "classification_edition"}
+        super().save(*args, **kwargs)
+
+    @property
+    def other_names_list(self) -> list[str]:
+        return [name.strip() for name in self.other_names.splitlines() if name.strip()]

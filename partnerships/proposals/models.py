@@ -1,0 +1,141 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from partnerships.accounts.models import Agency
+from partnerships.accounts.roles import Role
+from partnerships.i18n import Localized
+from partnerships.partners.models import Partner
+
+
+class ContributionType(models.Model):
+    """What partners bring: financial, in-kind, technology, expertise (reference data)."""
+
+    key = models.SlugField(max_length=30, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    name_en = models.CharField(max_length=100)
+    name_zh = models.CharField(max_length=100)
+
+    name = Localized("name")
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerRole(models.TextChoices):
+    LEAD = "lead", _("Lead partner")
+    CO_PARTNER = "co_partner", _("Co-partner")
+    FUNDER = "funder", _("Funder")
+    IMPLEMENTER = "implementer", _("Implementer")
+
+
+class ProposalQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The proposals a user may see: their agency's, or every agency's for Oversight."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(Role.OVERSIGHT):
+            return self
+        return self.filter(agency_id=user.agency_id)
+
+
+class Proposal(models.Model):
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("agency")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"))
+    objectives = models.TextField(_("objectives"))
+    partners = models.ManyToManyField(
+        Partner, through="ProposalPartner", related_name="proposals", verbose_name=_("partners")
+    )
+    contribution_types = models.ManyToManyField(
+        ContributionType, blank=True, related_name="proposals", verbose_name=_("contribution types")
+    )
+    value = models.DecimalField(
+        _("value"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Total value of the partners' contributions."),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="USD",
+        validators=[
+            RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code, e.g. USD."))
+        ],
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    countries = CountryField(_("countries covered"), multiple=True, blank=True)
+    requests_un_name_or_emblem = models.BooleanField(
+        _("use of the UN name or emblem requested"), default=False
+    )
+    un_name_or_emblem_use = models.TextField(_("intended use of the UN name or emblem"), blank=True)
+    requests_exclusivity = models.BooleanField(_("exclusivity requested"), default=False)
+    exclusivity_details = models.TextField(_("exclusivity requested: details"), blank=True)
+    complementarity = models.TextField(
+        _("complementarity with public resources"),
+        blank=True,
+        help_text=_(
+            "How the partners' resources complement, rather than replace, public resources."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="proposal_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0),
+                name="proposal_value_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalPartner(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="partner_links")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="proposal_links")
+    role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices)
+
+    class Meta:
+        ordering = ["proposal", "role", "partner__legal_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "partner"], name="unique_partner_per_proposal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} ({self.get_role_display()})"

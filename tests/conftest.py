@@ -1,0 +1,51 @@
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from partnerships.accounts.roles import Role
+from tests.factories import AgencyFactory, UserFactory
+
+# CI runs the same examples every time; locally hypothesis explores more.
+settings.register_profile(
+    "ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory(acronym="UNDP", name="United Nations Development Programme")
+
+
+@pytest.fixture
+def other_agency(db):
+    return AgencyFactory(acronym="WHO", name="World Health Organization")
+
+
+@pytest.fixture
+def assessor(agency):
+    return UserFactory(username="assessor", agency=agency, roles=[Role.ASSESSOR])
+
+
+@pytest.fixture
+def reviewer(agency):
+    return UserFactory(username="reviewer", agency=agency, roles=[Role.REVIEWER])
+
+
+@pytest.fixture
+def oversight(other_agency):
+    return UserFactory(username="oversight", agency=other_agency, roles=[Role.OVERSIGHT])
+
+
+@pytest.fixture
+def administrator(agency):
+    return UserFactory(
+        username="administrator", agency=agency, roles=[Role.ADMINISTRATOR], is_staff=True
+    )
+
+
+@pytest.fixture
+def outsider(other_agency):
+    return UserFactory(username="outsider", agency=other_agency, roles=[Role.ASSESSOR])
