@@ -75,6 +75,8 @@ class FrameworkFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def principle_weights(self, create, extracted, **kwargs):
+        if not create:
+            return
         weights = extracted or {}
         PrincipleWeight.objects.bulk_create(
             PrincipleWeight(framework=self, principle=p, weight=weights.get(p.key, 1))

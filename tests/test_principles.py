@@ -55,11 +55,16 @@ def test_every_principle_cites_paragraph_2_and_its_wording_is_in_it():
 
 
 def test_no_pdf_artefacts_in_the_chinese_texts():
-    texts = [SourceParagraph.objects.get().text_zh, *Principle.objects.values_list("wording_zh", flat=True)]
+    texts = [
+        SourceParagraph.objects.get().text_zh,
+        *Principle.objects.values_list("wording_zh", flat=True),
+    ]
     for text in texts:
         assert not re.search(r"(.{2,4})\1\1\1", text), "bold words repeated four times"
         assert "\n" not in text
-        assert "A/54/2000" not in text and "55/2" not in text and "A/56/323" not in text
+        assert "A/54/2000" not in text
+        assert "55/2" not in text
+        assert "A/56/323" not in text
 
 
 def test_english_wording_is_marked_unverified():
@@ -86,7 +91,7 @@ def test_about_page_in_chinese_uses_chinese_short_names(client: Client):
     assert response.status_code == 200
     assert '<html lang="zh-hans">' in page
     for principle in Principle.objects.all():
-        assert f"<th scope=\"row\">{principle.short_name_zh}</th>" in page
+        assert f'<th scope="row">{principle.short_name_zh}</th>' in page
 
 
 def test_about_page_counts_the_current_checklists_criteria(client: Client):

@@ -10,4 +10,5 @@ class AccountsConfig(AppConfig):
 
         from partnerships.accounts.roles import ensure_role_groups
 
-        post_migrate.connect(ensure_role_groups, sender=self)
+        # After every app's migration, since each app's permissions appear only then.
+        post_migrate.connect(ensure_role_groups, dispatch_uid="ensure_role_groups")

@@ -17,12 +17,15 @@ class Role(models.TextChoices):
 _APP_LABELS = ["accounts", "principles", "checklists", "partners", "proposals", "assessments"]
 
 
-def ensure_role_groups(sender=None, using="default", **kwargs) -> None:
+def ensure_role_groups(sender=None, using="default", apps=None, **kwargs) -> None:
     """Create the role groups and give Oversight and Administrator their permissions.
 
     Runs after every migrate, so new models' permissions are granted too.
     """
     from django.contrib.auth.models import Group, Permission
+
+    if sender is not None and sender.label not in {*_APP_LABELS, "auth"}:
+        return
 
     groups = {role: Group.objects.using(using).get_or_create(name=role.value)[0] for role in Role}
     permissions = Permission.objects.using(using).filter(content_type__app_label__in=_APP_LABELS)

@@ -68,18 +68,16 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         # Answers go through the service so the stored scores stay in step.
-        for answer_form in formset.forms:
-            if answer_form.has_changed():
-                data = answer_form.cleaned_data
-                services.answer_save(
-                    assessment=form.instance,
-                    criterion=answer_form.instance.criterion,
-                    rating=data.get("rating"),
-                    not_applicable=data.get("not_applicable", False),
-                    justification=data.get("justification", ""),
-                    evidence_notes=data.get("evidence_notes", ""),
-                    comment=data.get("comment", ""),
-                )
+        for answer in formset.save(commit=False):
+            services.answer_save(
+                assessment=form.instance,
+                criterion=answer.criterion,
+                rating=answer.rating,
+                not_applicable=answer.not_applicable,
+                justification=answer.justification,
+                evidence_notes=answer.evidence_notes,
+                comment=answer.comment,
+            )
 
 
 @admin.register(Answer)

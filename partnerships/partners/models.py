@@ -17,6 +17,13 @@ class PartnerType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class HttpsURLField(models.URLField):
+    """A URL field whose form adds https:// to an address typed without a scheme."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 class Partner(models.Model):
     """An organization the UN may partner with, kept in one registry for every agency."""
 
@@ -37,7 +44,7 @@ class Partner(models.Model):
     global_compact_participant = models.BooleanField(
         _("UN Global Compact participant"), default=False
     )
-    website = models.URLField(_("website"), blank=True)
+    website = HttpsURLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -3,6 +3,8 @@
 import django_countries.fields
 from django.db import migrations, models
 
+import partnerships.partners.models
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -78,7 +80,10 @@ class Migration(migrations.Migration):
                         default=False, verbose_name="UN Global Compact participant"
                     ),
                 ),
-                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "website",
+                    partnerships.partners.models.HttpsURLField(blank=True, verbose_name="website"),
+                ),
                 ("notes", models.TextField(blank=True, verbose_name="notes")),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
