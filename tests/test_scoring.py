@@ -18,6 +18,7 @@ from partnerships.assessments.scoring import (
     AnswerValue,
     CriterionSpec,
     ScoreCard,
+    as_percent,
     score,
 )
 
@@ -697,3 +698,10 @@ def test_key_failure_decides_else_unanswered_means_incomplete(assessment):
         assert card.outcome == INCOMPLETE
     else:
         assert card.outcome != INCOMPLETE or card.applicable == 0
+
+
+def test_percent_rounds_the_exact_value_once():
+    # 6.4499... must not become 6.45 first and then 6.5.
+    assert as_percent(Fraction(645 * 10**29 - 1, 10**31)) == Decimal("6.4")
+    assert as_percent(Fraction(9, 16) * 100) == Decimal("56.3")
+    assert as_percent(None) is None

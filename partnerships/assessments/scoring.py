@@ -15,13 +15,15 @@ Plain data in, plain data out; nothing here touches the database.
   applicable criterion is unanswered, then follows the framework's
   thresholds.
 
-Arithmetic is exact (fractions), so equal inputs always give equal scores and
-the order in which criteria are listed never matters.
+Arithmetic is exact (fractions), so equal inputs always give equal scores, and
+the order in which criteria are listed never changes a score or the outcome
+(key failures are reported in the order the criteria are listed).
 """
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from partnerships.assessments.choices import Outcome
@@ -58,9 +60,9 @@ def as_percent(value: Fraction | None) -> Decimal | None:
     """A score for people: a percentage with one decimal, or None for N/A."""
     if value is None:
         return None
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
+    # Round half up on the exact value: dividing first could round twice.
+    tenths = math.floor(Fraction(value) * 10 + Fraction(1, 2))
+    return Decimal(tenths).scaleb(-1)
 
 
 @dataclass(frozen=True)
