@@ -1,5 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Partnership check — administration")
+admin.site.site_title = _("Partnership check")
+admin.site.index_title = _("Oversight and reference data")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
