@@ -105,7 +105,8 @@ def test_about_page_query_count_is_fixed(client: Client, django_assert_max_num_q
         client.get("/principles/")
 
 
-def test_home_leads_to_the_principles(client: Client):
+def test_the_login_page_links_to_the_principles(client: Client):
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == "/principles/"
+    assert response["Location"] == "/accounts/login/?next=/"
+    assert 'href="/principles/"' in client.get(response["Location"]).content.decode()

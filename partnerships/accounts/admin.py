@@ -50,6 +50,13 @@ class UserAdmin(DjangoUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    def get_readonly_fields(self, request, obj=None):
+        # Administrators manage accounts and roles; only a superuser makes superusers.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
     @admin.display(description=_("roles"))
     def role_names(self, user):
         return ", ".join(sorted(group.name for group in user.groups.all()))

@@ -42,9 +42,13 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_select_related = ["proposal__agency", "assessor", "framework"]
     search_fields = ["proposal__title", "assessor__username", "assessor__last_name"]
     date_hierarchy = "created_at"
+    # The workflow moves assessments (partnerships.assessments.workflow); the admin
+    # corrects answers of undecided ones and shows the rest.
     readonly_fields = [
-        "proposal", "assessor", "framework", "classification_edition", "computed_outcome",
-        "overall_score", "coverage", "created_at", "updated_at",
+        "proposal", "assessor", "framework", "classification_edition", "based_on", "status",
+        "computed_outcome", "overall_score", "coverage", "reviewer", "decided_outcome",
+        "decision_note", "conditions", "decision_justification", "submitted_at", "decided_at",
+        "created_at", "updated_at",
     ]  # fmt: skip
     inlines = [AnswerInline]
 
@@ -68,16 +72,22 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         # Answers go through the service so the stored scores stay in step.
-        for answer in formset.save(commit=False):
-            services.answer_save(
-                assessment=form.instance,
-                criterion=answer.criterion,
-                rating=answer.rating,
-                not_applicable=answer.not_applicable,
-                justification=answer.justification,
-                evidence_notes=answer.evidence_notes,
-                comment=answer.comment,
-            )
+        answers = formset.save(commit=False)
+        services.assessment_save_answers(
+            assessment=form.instance,
+            user=None,
+            answers=[
+                services.AnswerInput(
+                    criterion=answer.criterion,
+                    rating=answer.rating,
+                    not_applicable=answer.not_applicable,
+                    justification=answer.justification,
+                    evidence_notes=answer.evidence_notes,
+                    comment=answer.comment,
+                )
+                for answer in answers
+            ],
+        )
 
 
 @admin.register(Answer)

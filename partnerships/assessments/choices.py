@@ -29,3 +29,15 @@ class AssessmentStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+EDITABLE_STATUSES = frozenset({AssessmentStatus.DRAFT, AssessmentStatus.RETURNED})
+DECIDED_STATUSES = frozenset({AssessmentStatus.APPROVED, AssessmentStatus.REJECTED})
+# Waiting for a reviewer: submitted, or taken up for review.
+REVIEW_STATUSES = frozenset({AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW})
+
+
+class GateResponse(models.TextChoices):
+    NO = "no", _("No")
+    YES = "yes", _("Yes")
+    UNKNOWN = "unknown", _("Unknown")

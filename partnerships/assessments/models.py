@@ -1,31 +1,37 @@
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.accounts.roles import Role
+from partnerships.accounts.scoping import visible_to
 from partnerships.assessments.choices import (
+    DECIDED_STATUSES,
     DECISION_OUTCOMES,
+    EDITABLE_STATUSES,
     AssessmentStatus,
+    GateResponse,
     Outcome,
     Rating,
 )
 from partnerships.checklists.models import Criterion, Framework
+from partnerships.frozen import Freezable, FreezableManager, FreezableQuerySet
+from partnerships.i18n import Localized
 from partnerships.proposals.models import Proposal
 
+DECIDED_MESSAGE = "This assessment is decided: its answers, gate and attachments cannot change."
 
-class AssessmentQuerySet(models.QuerySet):
+
+class AssessmentQuerySet(FreezableQuerySet):
     def for_user(self, user):
         """The assessments a user may see: their agency's, or every agency's for Oversight."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_role(Role.OVERSIGHT):
-            return self
-        return self.filter(proposal__agency_id=user.agency_id)
+        return visible_to(self, user, "proposal__agency_id")
 
 
-class Assessment(models.Model):
+class Assessment(Freezable):
     """One assessment of a proposal, scored by the framework version it pins."""
 
     proposal = models.ForeignKey(
@@ -45,6 +51,14 @@ class Assessment(models.Model):
     )
     classification_edition = models.CharField(
         _("economy classification edition"), max_length=40, editable=False
+    )
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reassessments",
+        verbose_name=_("pre-filled from"),
     )
     status = models.CharField(
         _("status"),
@@ -81,25 +95,64 @@ class Assessment(models.Model):
     )
     decision_note = models.TextField(_("decision note"), blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
-    departure_justification = models.TextField(
-        _("justification for departing from the computed outcome"), blank=True
+    decision_justification = models.TextField(
+        _("justification"),
+        blank=True,
+        help_text=_(
+            "Required when the decision departs from the computed outcome or the exclusion "
+            "gate raised a concern."
+        ),
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = AssessmentQuerySet.as_manager()
+    objects = FreezableManager.from_queryset(AssessmentQuerySet)()
+    frozen_message = DECIDED_MESSAGE
+    # An assessment is always scored by the framework version it started with.
+    immutable_fields = ("proposal", "framework")
 
-    class Meta:
+    class Meta(Freezable.Meta):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status"]), models.Index(fields=["computed_outcome"])]
 
     def __str__(self) -> str:
-        return f"Assessment {self.pk} of {self.proposal}"
+        return _("Assessment %(pk)s of %(proposal)s") % {"pk": self.pk, "proposal": self.proposal}
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.framework.status != "published":
+            raise ValidationError(_("An assessment pins a published framework."))
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def frozen_q(cls) -> Q:
+        return Q(status__in=DECIDED_STATUSES)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in DECIDED_STATUSES
 
 
-class Answer(models.Model):
+class AssessmentPart(Freezable):
+    """A row that belongs to an assessment and freezes with it."""
+
+    frozen_parent = "assessment"
+    frozen_message = DECIDED_MESSAGE
+
+    class Meta(Freezable.Meta):
+        abstract = True
+
+    @classmethod
+    def frozen_q(cls) -> Q:
+        return Q(assessment__status__in=DECIDED_STATUSES)
+
+
+class Answer(AssessmentPart):
     """The assessor's answer to one criterion: a rating 0–3, or N/A with a justification."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
@@ -117,7 +170,7 @@ class Answer(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    class Meta:
+    class Meta(AssessmentPart.Meta):
         ordering = ["criterion__principle__number", "criterion__position", "criterion__code"]
         constraints = [
             models.UniqueConstraint(
@@ -150,10 +203,16 @@ class Answer(models.Model):
             return str(_("Unanswered"))
         return self.get_rating_display()
 
+    @property
+    def is_answered(self) -> bool:
+        return self.not_applicable or self.rating is not None
+
     def clean(self) -> None:
         errors = {}
         if self.not_applicable and self.rating is not None:
             errors["rating"] = _("An answer is either rated or not applicable, not both.")
+        if self.not_applicable and self.criterion_id and not self.criterion.allows_not_applicable:
+            errors["not_applicable"] = _("This criterion always applies: rate it.")
         if self.not_applicable and not self.justification.strip():
             errors["justification"] = _("Explain why the criterion is not applicable.")
         if (
@@ -164,3 +223,104 @@ class Answer(models.Model):
             errors["criterion"] = _("This criterion is not part of the assessment's framework.")
         if errors:
             raise ValidationError(errors)
+
+
+class ExclusionQuestion(models.Model):
+    """A screening question of the exclusion gate (reference data, DOMAIN.md §2)."""
+
+    key = models.SlugField(max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    question_en = models.TextField()
+    question_zh = models.TextField()
+    guidance_en = models.TextField(blank=True)
+    guidance_zh = models.TextField(blank=True)
+    basis = models.CharField(max_length=200, blank=True)
+
+    question = Localized("question")
+    guidance = Localized("guidance")
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.question_en
+
+
+class GateAnswer(AssessmentPart):
+    """The answer to one exclusion question: yes, no or unknown, with a note."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="gate_answers"
+    )
+    question = models.ForeignKey(ExclusionQuestion, on_delete=models.PROTECT, related_name="+")
+    response = models.CharField(_("answer"), max_length=8, choices=GateResponse.choices)
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta(AssessmentPart.Meta):
+        ordering = ["question__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="one_gate_answer_per_question"
+            ),
+            models.CheckConstraint(
+                condition=Q(response="no") | ~Q(note=""),
+                name="gate_concern_explained",
+                violation_error_message=_('Explain a "yes" or "unknown" in the note.'),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.key}: {self.response}"
+
+
+def attachment_path(attachment: "Attachment", filename: str) -> str:
+    # A fresh folder per file keeps the original name readable and never overwrites.
+    return f"attachments/{attachment.assessment_id}/{uuid.uuid4().hex}/{PurePath(filename).name}"
+
+
+class Attachment(AssessmentPart):
+    """Evidence for one criterion: a stored file with its SHA-256."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="attachments")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta(AssessmentPart.Meta):
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class StatusChange(Freezable):
+    """One step of an assessment's workflow; the timeline is never rewritten."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=12, choices=AssessmentStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=AssessmentStatus.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    frozen_message = "The status history cannot be rewritten."
+
+    class Meta(Freezable.Meta):
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+    @classmethod
+    def frozen_q(cls) -> Q:
+        return Q(pk__isnull=False)

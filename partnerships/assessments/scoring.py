@@ -13,7 +13,7 @@ Plain data in, plain data out; nothing here touches the database.
   (no further answer can change that, so it holds even before the
   assessment is complete). Otherwise the outcome is Incomplete while an
   applicable criterion is unanswered, then follows the framework's
-  thresholds.
+  thresholds, applied to the overall score as shown (one decimal).
 
 Arithmetic is exact (fractions), so equal inputs always give equal scores, and
 the order in which criteria are listed never changes a score or the outcome
@@ -168,13 +168,16 @@ def score(
     applicable = sum(p.applicable for p in principle_scores)
     answered = sum(p.answered for p in principle_scores)
 
+    # Thresholds apply to the score people see (one decimal), so that "75.0 %"
+    # never shows beside an outcome that treats it as below 75.
+    shown = as_percent(overall)
     if key_failures:
         outcome = Outcome.DO_NOT_ENGAGE
     elif answered < applicable or overall is None:
         outcome = Outcome.INCOMPLETE
-    elif overall >= engage_threshold:
+    elif shown >= engage_threshold:
         outcome = Outcome.ENGAGE
-    elif overall >= conditions_threshold:
+    elif shown >= conditions_threshold:
         outcome = Outcome.ENGAGE_WITH_CONDITIONS
     else:
         outcome = Outcome.DO_NOT_ENGAGE

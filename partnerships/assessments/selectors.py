@@ -23,15 +23,22 @@ def framework_scoring_inputs(
     return criteria, weights
 
 
-def assessment_scorecard(assessment: Assessment) -> scoring.ScoreCard:
-    """Score an assessment by the framework version it pins (three queries)."""
+def assessment_scorecard(
+    assessment: Assessment, answers: dict[str, scoring.AnswerValue] | None = None
+) -> scoring.ScoreCard:
+    """Score an assessment by the framework version it pins (three queries).
+
+    With `answers` (criterion code -> value), score those instead of the stored
+    ones: a preview of answers not saved yet.
+    """
     criteria, weights = framework_scoring_inputs(assessment.framework)
-    answers = {
-        code: scoring.AnswerValue(rating=rating, not_applicable=not_applicable)
-        for code, rating, not_applicable in assessment.answers.values_list(
-            "criterion__code", "rating", "not_applicable"
-        )
-    }
+    if answers is None:
+        answers = {
+            code: scoring.AnswerValue(rating=rating, not_applicable=not_applicable)
+            for code, rating, not_applicable in assessment.answers.filter(
+                criterion__framework_id=assessment.framework_id
+            ).values_list("criterion__code", "rating", "not_applicable")
+        }
     framework = assessment.framework
     return scoring.score(
         criteria=criteria,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.checklists import services
 from partnerships.checklists.models import Criterion, Framework, PrincipleWeight
+from partnerships.principles.models import Principle
 
 
 def _editable(obj) -> bool:
@@ -34,17 +35,29 @@ class PrincipleWeightInline(FrameworkContentInline, admin.TabularInline):
     model = PrincipleWeight
     max_num = 8
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("principle")
+
 
 class CriterionInline(FrameworkContentInline, admin.StackedInline):
     model = Criterion
     fields = [
-        ("principle", "code", "position", "weight", "is_key"),
+        ("principle", "code", "position", "weight", "is_key", "allows_not_applicable"),
         ("question_en", "question_zh"),
         ("guidance_en", "guidance_zh"),
         ("evidence_en", "evidence_zh"),
         "basis",
     ]
     classes = ["collapse"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("principle")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # One query for the principle choices, not one per inline row.
+        if db_field.name == "principle":
+            kwargs["queryset"] = Principle.objects.order_by("number")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def next_version(version: str) -> str:
@@ -63,7 +76,8 @@ class FrameworkAdmin(FrameworkContentMixin, admin.ModelAdmin):
     ]  # fmt: skip
     list_filter = ["status", "name"]
     search_fields = ["name", "version"]
-    readonly_fields = ["based_on", "published_at", "retired_at"]
+    # Status moves only through the actions, which check a draft before publishing it.
+    readonly_fields = ["status", "based_on", "published_at", "retired_at"]
     inlines = [PrincipleWeightInline, CriterionInline]
     actions = ["publish", "create_new_version"]
 

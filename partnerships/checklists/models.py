@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.frozen import FrozenRecordError
+from partnerships.frozen import Freezable, FreezableManager, FreezableQuerySet
 from partnerships.i18n import Localized
 from partnerships.principles.models import Principle
 
@@ -17,26 +17,16 @@ class FrameworkStatus(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
-class FrameworkQuerySet(models.QuerySet):
+class FrameworkQuerySet(FreezableQuerySet):
     def published(self):
         return self.filter(status=FrameworkStatus.PUBLISHED)
 
     def current(self) -> "Framework | None":
         """The most recently published framework: what a new assessment pins."""
-        return self.published().order_by("-published_at", "-pk").first()
-
-    def update(self, **kwargs):
-        if self.exclude(status=FrameworkStatus.DRAFT).exists():
-            raise FrozenRecordError("Published and retired frameworks cannot be updated.")
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self.exclude(status=FrameworkStatus.DRAFT).exists():
-            raise FrozenRecordError("Published and retired frameworks cannot be deleted.")
-        return super().delete()
+        return self.published().order_by(F("published_at").desc(nulls_last=True), "-pk").first()
 
 
-class Framework(models.Model):
+class Framework(Freezable):
     """A versioned checklist. Once published it never changes; a change is a new version."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -74,12 +64,21 @@ class Framework(models.Model):
 
     description = Localized("description")
 
-    objects = FrameworkQuerySet.as_manager()
+    objects = FreezableManager.from_queryset(FrameworkQuerySet)()
 
-    class Meta:
+    class Meta(Freezable.Meta):
         ordering = ["name", "-published_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["name", "version"], name="unique_framework_version"),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(status=FrameworkStatus.PUBLISHED),
+                name="one_published_version_per_checklist",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=FrameworkStatus.DRAFT) | Q(published_at__isnull=False),
+                name="framework_published_with_date",
+            ),
             models.CheckConstraint(
                 condition=Q(conditions_threshold__lte=F("engage_threshold"))
                 & Q(engage_threshold__lte=100),
@@ -93,102 +92,43 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
 
+    frozen_message = "A published or retired framework cannot change: create a new version."
+
+    @classmethod
+    def frozen_q(cls) -> Q:
+        return ~Q(status=FrameworkStatus.DRAFT)
+
     # Publishing only moves forward: draft -> published -> retired. After
     # publication the one change allowed is retirement, saved with update_fields.
     _RETIREMENT_FIELDS = frozenset({"status", "retired_at"})
 
-    def save(self, *args, **kwargs):
-        stored = self._stored_status()
-        if stored is not None and stored != FrameworkStatus.DRAFT:
-            update_fields = set(kwargs.get("update_fields") or ())
-            is_retirement = (
-                stored == FrameworkStatus.PUBLISHED
-                and self.status == FrameworkStatus.RETIRED
-                and update_fields
-                and update_fields <= self._RETIREMENT_FIELDS
-            )
-            if not is_retirement:
-                raise FrozenRecordError(
-                    f"{self} is {stored}: it cannot change. Create a new version instead."
-                )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        stored = self._stored_status()
-        if stored is not None and stored != FrameworkStatus.DRAFT:
-            raise FrozenRecordError(f"{self} is {stored}: it cannot be deleted.")
-        return super().delete(*args, **kwargs)
-
-    def _stored_status(self) -> str | None:
-        """The status in the database, whatever this instance holds in memory."""
-        if self.pk is None:
-            return None
-        return Framework.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+    def refuse_if_frozen(self, update_fields=None) -> None:
+        is_retirement = (
+            self.status == FrameworkStatus.RETIRED
+            and update_fields
+            and set(update_fields) <= self._RETIREMENT_FIELDS
+            and Framework.objects.filter(pk=self.pk, status=FrameworkStatus.PUBLISHED).exists()
+        )
+        if not is_retirement:
+            super().refuse_if_frozen(update_fields)
 
     @property
     def is_draft(self) -> bool:
         return self.status == FrameworkStatus.DRAFT
 
 
-class FrameworkPartQuerySet(models.QuerySet):
-    """Rows that belong to a framework may change only while it is a draft."""
+class FrameworkPart(Freezable):
+    """Base of the rows that make up a framework's content: they change only in a draft."""
 
-    def _refuse_if_frozen(self) -> None:
-        if self.exclude(framework__status=FrameworkStatus.DRAFT).exists():
-            raise FrozenRecordError("This framework is published: its content cannot change.")
+    frozen_parent = "framework"
+    frozen_message = "This framework is published: its content cannot change. Create a new version."
 
-    def update(self, **kwargs):
-        self._refuse_if_frozen()
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._refuse_if_frozen()
-        return super().delete()
-
-
-class FrameworkPartManager(models.Manager.from_queryset(FrameworkPartQuerySet)):
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        framework_ids = {obj.framework_id for obj in objs}
-        if (
-            Framework.objects.filter(pk__in=framework_ids)
-            .exclude(status=FrameworkStatus.DRAFT)
-            .exists()
-        ):
-            raise FrozenRecordError("This framework is published: its content cannot change.")
-        return super().bulk_create(objs, *args, **kwargs)
-
-
-class FrameworkPart(models.Model):
-    """Base of the rows that make up a framework's content (each has a `framework`)."""
-
-    objects = FrameworkPartManager()
-
-    class Meta:
+    class Meta(Freezable.Meta):
         abstract = True
 
-    def save(self, *args, **kwargs):
-        self._refuse_if_frozen()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._refuse_if_frozen()
-        return super().delete(*args, **kwargs)
-
-    def _refuse_if_frozen(self) -> None:
-        framework_ids = {self.framework_id}
-        if self.pk is not None:
-            framework_ids |= set(
-                type(self).objects.filter(pk=self.pk).values_list("framework_id", flat=True)
-            )
-        if (
-            Framework.objects.filter(pk__in=framework_ids)
-            .exclude(status=FrameworkStatus.DRAFT)
-            .exists()
-        ):
-            raise FrozenRecordError(
-                "This framework is published: its content cannot change. Create a new version."
-            )
+    @classmethod
+    def frozen_q(cls) -> Q:
+        return ~Q(framework__status=FrameworkStatus.DRAFT)
 
 
 class PrincipleWeight(FrameworkPart):
@@ -200,7 +140,7 @@ class PrincipleWeight(FrameworkPart):
     principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
     weight = models.PositiveSmallIntegerField(_("weight"), default=1, validators=WEIGHT_VALIDATORS)
 
-    class Meta:
+    class Meta(FrameworkPart.Meta):
         ordering = ["principle__number"]
         constraints = [
             models.UniqueConstraint(
@@ -229,6 +169,11 @@ class Criterion(FrameworkPart):
     evidence_en = models.TextField(_("evidence expected (English)"))
     evidence_zh = models.TextField(_("evidence expected (Chinese)"))
     weight = models.PositiveSmallIntegerField(_("weight"), default=1, validators=WEIGHT_VALIDATORS)
+    allows_not_applicable = models.BooleanField(
+        _("may be not applicable"),
+        default=True,
+        help_text=_('Untick for criteria that always apply: "not applicable" is then refused.'),
+    )
     is_key = models.BooleanField(
         _("key criterion"),
         default=False,
@@ -242,7 +187,7 @@ class Criterion(FrameworkPart):
     guidance = Localized("guidance")
     evidence = Localized("evidence")
 
-    class Meta:
+    class Meta(FrameworkPart.Meta):
         ordering = ["principle__number", "position", "code"]
         verbose_name_plural = _("criteria")
         constraints = [

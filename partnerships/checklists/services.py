@@ -76,7 +76,8 @@ def framework_create_version(*, framework: Framework, version: str) -> Framework
     )
     copied_fields = [
         "principle_id", "code", "position", "question_en", "question_zh", "guidance_en",
-        "guidance_zh", "evidence_en", "evidence_zh", "weight", "is_key", "basis",
+        "guidance_zh", "evidence_en", "evidence_zh", "weight", "is_key", "allows_not_applicable",
+        "basis",
     ]  # fmt: skip
     Criterion.objects.bulk_create(
         Criterion(framework=draft, **{field: getattr(c, field) for field in copied_fields})

@@ -100,6 +100,7 @@ PROPOSALS = [
         "emblem": False,
         "exclusivity": False,
         "complementarity": "Co-financed with the ministries of health; no government budget line is replaced.",
+        "status": "approved",
         "profile": "strong",
     },
     {
@@ -118,6 +119,7 @@ PROPOSALS = [
         "emblem": True,
         "exclusivity": True,
         "complementarity": "Extends the national hydromet services' open data.",
+        "status": "approved",
         "profile": "mixed",
     },
     {
@@ -136,6 +138,7 @@ PROPOSALS = [
         "emblem": False,
         "exclusivity": False,
         "complementarity": "",
+        "status": "draft",
         "profile": "good",
         "unanswered": 6,
     },
@@ -155,6 +158,7 @@ PROPOSALS = [
         "emblem": False,
         "exclusivity": False,
         "complementarity": "Matches the education ministries' school-infrastructure budgets.",
+        "status": "in_review",
         "profile": "good",
     },
     {
@@ -173,6 +177,7 @@ PROPOSALS = [
         "emblem": True,
         "exclusivity": True,
         "complementarity": "",
+        "status": "rejected",
         "profile": "weak",
         "key_failure": True,
     },
@@ -192,6 +197,7 @@ PROPOSALS = [
         "emblem": False,
         "exclusivity": False,
         "complementarity": "Adds to, and does not replace, the national immunization budgets.",
+        "status": "submitted",
         "profile": "strong",
     },
     {
@@ -210,6 +216,7 @@ PROPOSALS = [
         "emblem": False,
         "exclusivity": False,
         "complementarity": "Research funding only; monitoring networks stay public.",
+        "status": "returned",
         "profile": "mixed",
     },
     {
@@ -228,6 +235,7 @@ PROPOSALS = [
         "emblem": True,
         "exclusivity": False,
         "complementarity": "Workers are paid through the national programme; the partners fund training.",
+        "status": "draft",
         "profile": "good",
         "unanswered": 30,
     },
@@ -241,3 +249,20 @@ EVIDENCE_BY_RATING = {
 }
 
 NOT_APPLICABLE_JUSTIFICATION = "A single-country pilot: no partner selection across economy groups."
+
+# The exclusion gate: "no" everywhere, except where a proposal says otherwise.
+GATE_CONCERNS = {
+    "Digital learning for out-of-school children": {
+        "un_emblem": ("yes", "The partner's launch material already shows the UN emblem."),
+    },
+}
+
+DECISIONS = {
+    "approved": {"note": "Meets the principles; partnership agreement may be signed."},
+    "rejected": {
+        "note": "The emblem was used without consent and transparency is weak.",
+        "justification": "Exclusion gate: unauthorized use of the UN emblem.",
+    },
+}
+RETURN_NOTE = "Please add evidence for the accountability criteria (AC-2, AC-3)."
+CONDITIONS = "Quarterly reporting to the agency; no exclusivity in the agreement."

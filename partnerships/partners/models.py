@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -22,6 +23,24 @@ class HttpsURLField(models.URLField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+class PartnerQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # The group follows the country on every path, bulk updates included.
+        if "country" in kwargs:
+            country = str(kwargs["country"])
+            kwargs["economy_group"] = economies.economy_group_of(country)
+            kwargs["classification_edition"] = economies.EDITION
+        return super().update(**kwargs)
+
+
+class PartnerManager(models.Manager.from_queryset(PartnerQuerySet)):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for partner in objs:
+            partner.classify()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Partner(models.Model):
@@ -49,17 +68,22 @@ class Partner(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PartnerManager()
+
     class Meta:
         ordering = ["legal_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(economy_group__in=EconomyGroup.values), name="partner_economy_group_set"
+            )
+        ]
         indexes = [models.Index(fields=["economy_group"]), models.Index(fields=["partner_type"])]
 
     def __str__(self) -> str:
         return self.legal_name
 
     def save(self, *args, **kwargs):
-        # The group is derived from the country, never typed in.
-        self.economy_group = economies.economy_group_of(self.country.code)
-        self.classification_edition = economies.EDITION
+        self.classify()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "country" in update_fields:
             kwargs["update_fields"] = {*update_fields, "economy_group", "classification_edition"}
@@ -68,3 +92,8 @@ class Partner(models.Model):
     @property
     def other_names_list(self) -> list[str]:
         return [name.strip() for name in self.other_names.splitlines() if name.strip()]
+
+    def classify(self) -> None:
+        """The group is derived from the country, never typed in."""
+        self.economy_group = economies.economy_group_of(self.country.code)
+        self.classification_edition = economies.EDITION

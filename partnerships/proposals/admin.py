@@ -34,7 +34,11 @@ class ProposalAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at", "updated_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(partner_count=Count("partner_links"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(partner_count=Count("partner_links", distinct=True))
+        )
 
     @admin.display(description=_("partners"), ordering="partner_count")
     def partner_count(self, proposal):

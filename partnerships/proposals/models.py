@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from partnerships.accounts.models import Agency
-from partnerships.accounts.roles import Role
+from partnerships.accounts.scoping import visible_to
 from partnerships.i18n import Localized
 from partnerships.partners.models import Partner
 
@@ -38,11 +38,7 @@ class PartnerRole(models.TextChoices):
 class ProposalQuerySet(models.QuerySet):
     def for_user(self, user):
         """The proposals a user may see: their agency's, or every agency's for Oversight."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_role(Role.OVERSIGHT):
-            return self
-        return self.filter(agency_id=user.agency_id)
+        return visible_to(self, user, "agency_id")
 
 
 class Proposal(models.Model):

@@ -52,6 +52,7 @@ def load(apps, schema_editor):
                 position=position,
                 weight=item["weight"],
                 is_key=item["is_key"],
+                allows_not_applicable=item["allows_not_applicable"],
                 basis=item["basis"],
                 **{field: item[field] for field in TEXT_FIELDS},
             )

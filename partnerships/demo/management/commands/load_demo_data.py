@@ -13,8 +13,10 @@ from django.db import transaction
 
 from partnerships.accounts.models import Agency, User
 from partnerships.accounts.roles import Role
-from partnerships.assessments.services import answer_save, assessment_create
-from partnerships.checklists.models import Framework
+from partnerships.assessments import workflow
+from partnerships.assessments.models import ExclusionQuestion
+from partnerships.assessments.services import AnswerInput, assessment_save_answers, gate_save
+from partnerships.assessments.workflow import assessment_start
 from partnerships.demo import content
 from partnerships.partners.models import Partner
 from partnerships.proposals.models import ContributionType, Proposal, ProposalPartner
@@ -43,7 +45,7 @@ class Command(BaseCommand):
 
     def load(self) -> int:
         created = 0
-        agencies = {}
+        agencies, users = {}, {}
         for acronym, name in content.AGENCIES:
             agencies[acronym], new = Agency.objects.get_or_create(
                 acronym=acronym, defaults={"name": name}
@@ -61,6 +63,7 @@ class Command(BaseCommand):
                         "is_staff": role in STAFF_ROLES,
                     },
                 )
+                users[username] = user
                 if new:
                     created += 1
                     user.set_password(demo_password(username))
@@ -82,7 +85,6 @@ class Command(BaseCommand):
             )
             created += new
 
-        framework = Framework.objects.current()
         contribution_types = {c.key: c for c in ContributionType.objects.all()}
         for item in content.PROPOSALS:
             agency = agencies[item["agency"]]
@@ -119,34 +121,72 @@ class Command(BaseCommand):
                 ProposalPartner.objects.create(
                     proposal=proposal, partner=partners[legal_name], role=role
                 )
-            assessment = assessment_create(
-                proposal=proposal, assessor=assessor, framework=framework
-            )
+            assessment = assessment_start(proposal=proposal, user=assessor)
+            self.screen(assessment, item)
             self.answer(assessment, item)
+            self.advance(assessment, item, reviewer=users[f"{agency.acronym.lower()}-reviewer"])
         return created
 
     def answer(self, assessment, item) -> None:
         ratings = itertools.cycle(content.PROFILES[item["profile"]])
         criteria = list(assessment.framework.criteria.all())
-        answered = criteria[: len(criteria) - item.get("unanswered", 0)]
-        for criterion in answered:
+        answers = []
+        for criterion in criteria[: len(criteria) - item.get("unanswered", 0)]:
             if criterion.code == NOT_APPLICABLE_CRITERION:
-                answer_save(
-                    assessment=assessment,
-                    criterion=criterion,
-                    not_applicable=True,
-                    justification=content.NOT_APPLICABLE_JUSTIFICATION,
+                answers.append(
+                    AnswerInput(
+                        criterion=criterion,
+                        not_applicable=True,
+                        justification=content.NOT_APPLICABLE_JUSTIFICATION,
+                    )
                 )
                 continue
             rating = next(ratings)
             if criterion.is_key:
                 failed = item.get("key_failure") and criterion.code == KEY_FAILURE_CRITERION
                 rating = 0 if failed else 3
-            answer_save(
+            answers.append(
+                AnswerInput(
+                    criterion=criterion,
+                    rating=rating,
+                    evidence_notes=content.EVIDENCE_BY_RATING[rating],
+                )
+            )
+        assessment_save_answers(assessment=assessment, user=assessment.assessor, answers=answers)
+
+    def screen(self, assessment, item) -> None:
+        concerns = content.GATE_CONCERNS.get(item["title"], {})
+        gate_save(
+            assessment=assessment,
+            user=assessment.assessor,
+            responses={
+                question: concerns.get(question.key, ("no", ""))
+                for question in ExclusionQuestion.objects.all()
+            },
+        )
+
+    def advance(self, assessment, item, reviewer) -> None:
+        """Take the assessment through the workflow to the status the demo gives it."""
+        target = item["status"]
+        if target == "draft":
+            return
+        workflow.assessment_submit(assessment=assessment, user=assessment.assessor)
+        if target == "submitted":
+            return
+        workflow.assessment_start_review(assessment=assessment, user=reviewer)
+        if target == "returned":
+            workflow.assessment_return(
+                assessment=assessment, user=reviewer, note=content.RETURN_NOTE
+            )
+        elif target in content.DECISIONS:
+            assessment.refresh_from_db()
+            outcome = assessment.computed_outcome
+            workflow.assessment_decide(
                 assessment=assessment,
-                criterion=criterion,
-                rating=rating,
-                evidence_notes=content.EVIDENCE_BY_RATING[rating],
+                user=reviewer,
+                outcome=outcome,
+                conditions=content.CONDITIONS if outcome == "engage_with_conditions" else "",
+                **content.DECISIONS[target],
             )
 
     def print_logins(self) -> None:

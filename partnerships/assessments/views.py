@@ -1,0 +1,388 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partnerships.accounts.roles import Role
+from partnerships.assessments import permissions, services, workflow
+from partnerships.assessments.choices import AssessmentStatus, Outcome
+from partnerships.assessments.forms import (
+    AnswerForm,
+    DecisionForm,
+    GateAnswerForm,
+    ReturnForm,
+)
+from partnerships.assessments.models import Assessment, Attachment, ExclusionQuestion
+from partnerships.assessments.selectors import assessment_scorecard
+from partnerships.proposals.models import ProposalPartner
+
+Status = AssessmentStatus
+
+
+def _get_assessment_for_user(request, pk) -> Assessment:
+    """The assessment, if the user's agency may see it; 404 otherwise."""
+    return get_object_or_404(
+        Assessment.objects.for_user(request.user).select_related(
+            "proposal__agency", "assessor", "reviewer", "framework", "based_on"
+        ),
+        pk=pk,
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@login_required
+def home(request):
+    """My work: what waits for me."""
+    user = request.user
+    mine = Assessment.objects.filter(assessor=user).select_related("proposal__agency")
+    context = {
+        "drafts": mine.filter(status=Status.DRAFT),
+        "returned": mine.filter(status=Status.RETURNED),
+        "submitted": mine.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW]),
+        "is_reviewer": user.has_role(Role.REVIEWER),
+        "is_oversight": user.has_role(Role.OVERSIGHT),
+        "can_create": permissions.can_create_proposal(user),
+    }
+    if context["is_reviewer"]:
+        context["to_review"] = (
+            Assessment.objects.filter(proposal__agency_id=user.agency_id)
+            .filter(Q(status=Status.SUBMITTED) | Q(status=Status.IN_REVIEW, reviewer=user))
+            .exclude(assessor=user)
+            .select_related("proposal__agency", "assessor")
+            .order_by("submitted_at")
+        )
+    context["recent_decisions"] = (
+        Assessment.objects.for_user(user)
+        .filter(status__in=[Status.APPROVED, Status.REJECTED])
+        .select_related("proposal__agency", "reviewer")
+        .order_by("-decided_at")[:8]
+    )
+    return render(request, "assessments/home.html", context)
+
+
+def _criteria_by_principle(assessment: Assessment):
+    """The framework's criteria grouped under their principles, in order (two queries)."""
+    criteria = assessment.framework.criteria.select_related("principle").order_by(
+        "principle__number", "position", "code"
+    )
+    groups = []
+    for criterion in criteria:
+        if not groups or groups[-1]["principle"].pk != criterion.principle_id:
+            groups.append({"principle": criterion.principle, "criteria": []})
+        groups[-1]["criteria"].append(criterion)
+    return groups
+
+
+def _attachments_by_criterion(assessment: Assessment) -> dict[int, list[Attachment]]:
+    grouped: dict[int, list[Attachment]] = {}
+    for attachment in assessment.attachments.all():
+        grouped.setdefault(attachment.criterion_id, []).append(attachment)
+    return grouped
+
+
+def _summary_context(assessment: Assessment, card=None) -> dict:
+    card = card or assessment_scorecard(assessment)
+    groups = _criteria_by_principle(assessment)
+    scores = {p.principle: p for p in card.principles}
+    for group in groups:
+        group["score"] = scores.get(group["principle"].key)
+    return {"card": card, "groups": groups}
+
+
+@login_required
+def assessment_detail(request, pk):
+    assessment = _get_assessment_for_user(request, pk)
+    user = request.user
+    context = _summary_context(assessment)
+    answers = {a.criterion_id: a for a in assessment.answers.all()}
+    attachments = _attachments_by_criterion(assessment)
+    for group in context["groups"]:
+        group["rows"] = [
+            (c, answers.get(c.pk), attachments.get(c.pk, [])) for c in group["criteria"]
+        ]
+    context.update(
+        {
+            "assessment": assessment,
+            "partner_links": ProposalPartner.objects.filter(
+                proposal=assessment.proposal
+            ).select_related("partner"),
+            "gate_answers": assessment.gate_answers.select_related("question"),
+            "gate_complete": services.gate_is_complete(assessment),
+            "gate_concerns": services.gate_concerns(assessment),
+            "timeline": assessment.status_changes.select_related("user"),
+            "can_edit": permissions.can_edit(user, assessment),
+            "can_withdraw": permissions.can_withdraw(user, assessment),
+            "can_start_review": permissions.can_start_review(user, assessment),
+            "can_decide": permissions.can_decide(user, assessment),
+            "submission_problems": workflow.submission_problems(assessment)
+            if permissions.can_edit(user, assessment)
+            else [],
+            "return_form": ReturnForm(),
+            "decision_form": DecisionForm(
+                assessment=assessment, initial={"outcome": _initial_outcome(assessment)}
+            ),
+        }
+    )
+    return render(request, "assessments/detail.html", context)
+
+
+def _initial_outcome(assessment: Assessment) -> str:
+    return "" if assessment.computed_outcome == Outcome.INCOMPLETE else assessment.computed_outcome
+
+
+@login_required
+def assessment_gate(request, pk):
+    assessment = _get_assessment_for_user(request, pk)
+    _require(permissions.can_edit(request.user, assessment))
+    existing = {g.question_id: g for g in assessment.gate_answers.all()}
+    questions = list(ExclusionQuestion.objects.all())
+
+    def make_form(question, data=None):
+        stored = existing.get(question.pk)
+        initial = {"response": stored.response, "note": stored.note} if stored else {}
+        return GateAnswerForm(data, question=question, initial=initial)
+
+    if request.method == "POST":
+        forms = [make_form(q, request.POST) for q in questions]
+        if all(form.is_valid() for form in forms):
+            services.gate_save(
+                assessment=assessment,
+                user=request.user,
+                responses={
+                    f.question: (f.cleaned_data["response"], f.cleaned_data["note"]) for f in forms
+                },
+            )
+            messages.success(request, _("The exclusion gate is saved."))
+            if any(f.cleaned_data["response"] == "yes" for f in forms):
+                messages.warning(
+                    request,
+                    _(
+                        "A “yes” means this assessment cannot end in Engage: the reviewer "
+                        "must decide with a written justification."
+                    ),
+                )
+            return redirect("assessment_answers", assessment.pk)
+        messages.error(request, _("Please correct the answers marked below."))
+    else:
+        forms = [make_form(q) for q in questions]
+    return render(request, "assessments/gate.html", {"assessment": assessment, "forms": forms})
+
+
+def _answer_forms(assessment: Assessment, groups, data=None, files=None):
+    existing = {a.criterion_id: a for a in assessment.answers.all()}
+    for group in groups:
+        group["forms"] = []
+        for criterion in group["criteria"]:
+            answer = existing.get(criterion.pk)
+            initial = {}
+            if answer:
+                initial = {
+                    "rating": answer.rating,
+                    "not_applicable": answer.not_applicable,
+                    "justification": answer.justification,
+                    "evidence_notes": answer.evidence_notes,
+                    "comment": answer.comment,
+                }
+            group["forms"].append(AnswerForm(data, files, criterion=criterion, initial=initial))
+    return [form for group in groups for form in group["forms"]]
+
+
+@login_required
+def assessment_answers(request, pk):
+    """The assessment form: every criterion under its principle, saved as a draft at any time."""
+    assessment = _get_assessment_for_user(request, pk)
+    _require(permissions.can_edit(request.user, assessment))
+    if not services.gate_is_complete(assessment):
+        messages.info(request, _("First complete the exclusion gate."))
+        return redirect("assessment_gate", assessment.pk)
+    groups = _criteria_by_principle(assessment)
+    if request.method == "POST":
+        forms = _answer_forms(assessment, groups, request.POST, request.FILES)
+        valid = [form.is_valid() for form in forms]
+        if all(valid):
+            with transaction.atomic():
+                services.assessment_save_answers(
+                    assessment=assessment,
+                    user=request.user,
+                    answers=[form.answer_input() for form in forms],
+                )
+                for form in forms:
+                    for upload in form.cleaned_data["files"]:
+                        services.attachment_add(
+                            assessment=assessment,
+                            user=request.user,
+                            criterion=form.criterion,
+                            upload=upload,
+                        )
+            messages.success(request, _("Your answers are saved."))
+            if "submit" in request.POST:
+                return redirect("assessment_detail", assessment.pk)
+            return redirect("assessment_answers", assessment.pk)
+        messages.error(
+            request,
+            _("Nothing was saved: please correct the %(n)s answers marked below.")
+            % {"n": valid.count(False)},
+        )
+        card = assessment_scorecard(
+            assessment, answers={form.criterion.code: form.preview_value() for form in forms}
+        )
+        status = 400
+    else:
+        forms = _answer_forms(assessment, groups)
+        card = assessment_scorecard(assessment)
+        status = 200
+    scores = {p.principle: p for p in card.principles}
+    attachments = _attachments_by_criterion(assessment)
+    for group in groups:
+        group["score"] = scores.get(group["principle"].key)
+        group["rows"] = [(form, attachments.get(form.criterion.pk, [])) for form in group["forms"]]
+    return render(
+        request,
+        "assessments/answers.html",
+        {
+            "assessment": assessment,
+            "groups": groups,
+            "card": card,
+            "error_forms": [form for form in forms if form.errors],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def assessment_score_preview(request, pk):
+    """Scores of the answers on screen, not saved: the form's live summary."""
+    assessment = _get_assessment_for_user(request, pk)
+    _require(permissions.can_edit(request.user, assessment))
+    criteria = assessment.framework.criteria.all()
+    answers = {c.code: AnswerForm(request.POST, criterion=c).preview_value() for c in criteria}
+    card = assessment_scorecard(assessment, answers=answers)
+
+    def text(value):
+        return "—" if value is None else f"{value} %"
+
+    return JsonResponse(
+        {
+            "principles": {p.principle: text(p.percent) for p in card.principles},
+            "overall": text(card.overall_percent),
+            "coverage": text(card.coverage_percent),
+            "outcome": card.outcome.label,
+            "outcome_value": card.outcome.value,
+            "key_failures": list(card.key_failures),
+        }
+    )
+
+
+def _transition(request, pk, action, success_message, **kwargs):
+    assessment = _get_assessment_for_user(request, pk)
+    try:
+        action(assessment=assessment, user=request.user, **kwargs)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success_message)
+    return redirect("assessment_detail", assessment.pk)
+
+
+@login_required
+@require_POST
+def assessment_submit(request, pk):
+    return _transition(request, pk, workflow.assessment_submit, _("Submitted for review."))
+
+
+@login_required
+@require_POST
+def assessment_withdraw(request, pk):
+    return _transition(
+        request,
+        pk,
+        workflow.assessment_withdraw,
+        _("The assessment is withdrawn."),
+        note=request.POST.get("note", ""),
+    )
+
+
+@login_required
+@require_POST
+def assessment_start_review(request, pk):
+    return _transition(
+        request, pk, workflow.assessment_start_review, _("You are reviewing this assessment.")
+    )
+
+
+def _rerender_with(request, assessment, form, form_name):
+    context = _summary_context(assessment)
+    return render(
+        request,
+        "assessments/review_form.html",
+        {"assessment": assessment, "form": form, "form_name": form_name, **context},
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def assessment_return(request, pk):
+    assessment = _get_assessment_for_user(request, pk)
+    _require(permissions.can_decide(request.user, assessment))
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _rerender_with(request, assessment, form, "return")
+    workflow.assessment_return(
+        assessment=assessment, user=request.user, note=form.cleaned_data["note"]
+    )
+    messages.success(request, _("The assessment is returned to its assessor."))
+    return redirect("assessment_detail", assessment.pk)
+
+
+@login_required
+@require_POST
+def assessment_decide(request, pk):
+    assessment = _get_assessment_for_user(request, pk)
+    _require(permissions.can_decide(request.user, assessment))
+    form = DecisionForm(request.POST, assessment=assessment)
+    if not form.is_valid():
+        return _rerender_with(request, assessment, form, "decide")
+    workflow.assessment_decide(assessment=assessment, user=request.user, **form.cleaned_data)
+    messages.success(request, _("The decision is recorded."))
+    return redirect("assessment_detail", assessment.pk)
+
+
+def _get_attachment_for_user(request, pk) -> Attachment:
+    return get_object_or_404(
+        Attachment.objects.filter(
+            assessment__in=Assessment.objects.for_user(request.user)
+        ).select_related("assessment__proposal"),
+        pk=pk,
+    )
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = _get_attachment_for_user(request, pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk):
+    attachment = _get_attachment_for_user(request, pk)
+    assessment_id = attachment.assessment_id
+    services.attachment_delete(attachment=attachment, user=request.user)
+    messages.success(request, _("%(name)s is removed.") % {"name": attachment.original_name})
+    return redirect("assessment_answers", assessment_id)

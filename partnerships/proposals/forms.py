@@ -1,0 +1,150 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from partnerships.partners.models import Partner, PartnerType
+from partnerships.proposals.models import PartnerRole, Proposal
+from partnerships.proposals.services import PartnerRow
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProposalForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = [
+            "title", "summary", "objectives", "contribution_types", "value", "currency",
+            "start_date", "end_date", "countries", "requests_un_name_or_emblem",
+            "un_name_or_emblem_use", "requests_exclusivity", "exclusivity_details",
+            "complementarity",
+        ]  # fmt: skip
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "contribution_types": forms.CheckboxSelectMultiple,
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "countries": forms.SelectMultiple(attrs={"size": 8}),
+            "un_name_or_emblem_use": forms.Textarea(attrs={"rows": 2}),
+            "exclusivity_details": forms.Textarea(attrs={"rows": 2}),
+            "complementarity": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        if data.get("requests_un_name_or_emblem") and not data.get("un_name_or_emblem_use"):
+            self.add_error(
+                "un_name_or_emblem_use", _("Say how the UN name or emblem would be used.")
+            )
+        if data.get("requests_exclusivity") and not data.get("exclusivity_details"):
+            self.add_error("exclusivity_details", _("Say what exclusivity is requested."))
+        return data
+
+    def validate_constraints(self, exclude=None):
+        # The date rule is reported at the end date by clean(); skip the duplicate.
+        pass
+
+
+class PartnerRowForm(forms.Form):
+    """A partner of the proposal: picked from the registry, or added here as a new one."""
+
+    partner = forms.ModelChoiceField(
+        label=_("Partner from the registry"),
+        queryset=Partner.objects.order_by("legal_name"),
+        required=False,
+        empty_label=_("— or add a new partner below —"),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=PartnerRole.choices, required=False)
+    new_legal_name = forms.CharField(
+        label=_("New partner: legal name"), required=False, max_length=300
+    )
+    new_partner_type = forms.ChoiceField(
+        label=_("Type"), choices=[("", "—"), *PartnerType.choices], required=False
+    )
+    new_country = LazyTypedChoiceField(
+        label=_("Country"), choices=[("", "—"), *countries], required=False
+    )
+    new_website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    new_global_compact_participant = forms.BooleanField(
+        label=_("UN Global Compact participant"), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        partner, name = data.get("partner"), (data.get("new_legal_name") or "").strip()
+        if partner and name:
+            self.add_error(
+                "new_legal_name", _("Pick a partner from the registry or add a new one, not both.")
+            )
+        if name:
+            for field in ["new_partner_type", "new_country"]:
+                if not data.get(field):
+                    self.add_error(field, _("Required for a new partner."))
+        if (partner or name) and not data.get("role"):
+            self.add_error("role", _("Give the partner's role."))
+        return data
+
+    @property
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not data.get("partner") and not (data.get("new_legal_name") or "").strip()
+
+    def row(self) -> PartnerRow:
+        data = self.cleaned_data
+        return PartnerRow(
+            partner=data.get("partner"),
+            role=data["role"],
+            legal_name=data.get("new_legal_name", "").strip(),
+            partner_type=data.get("new_partner_type", ""),
+            country=data.get("new_country", ""),
+            website=data.get("new_website", ""),
+            global_compact_participant=data.get("new_global_compact_participant", False),
+        )
+
+
+class BasePartnerRowFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = [
+            form for form in self.forms if not form.is_blank and not self._should_delete_form(form)
+        ]
+        if not rows:
+            raise forms.ValidationError(_("Add at least one partner."))
+        seen = set()
+        for form in rows:
+            key = (
+                form.cleaned_data.get("partner")
+                or form.cleaned_data["new_legal_name"].strip().lower()
+            )
+            if key in seen:
+                form.add_error(None, _("This partner is listed twice."))
+            seen.add(key)
+
+    def rows(self) -> list[PartnerRow]:
+        return [
+            form.row()
+            for form in self.forms
+            if not form.is_blank and not self._should_delete_form(form)
+        ]
+
+
+PartnerRowFormSet = forms.formset_factory(
+    PartnerRowForm, formset=BasePartnerRowFormSet, extra=2, can_delete=True, max_num=30
+)
+
+
+def partner_row_initial(proposal: Proposal) -> list[dict]:
+    return [
+        {"partner": link.partner, "role": link.role}
+        for link in proposal.partner_links.select_related("partner")
+    ]

@@ -1,0 +1,88 @@
+"""Writes to proposals and the partner registry."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from partnerships.accounts.models import User
+from partnerships.assessments.choices import REVIEW_STATUSES
+from partnerships.partners.models import Partner
+from partnerships.proposals.models import ContributionType, Proposal, ProposalPartner
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    """A partner of a proposal: an existing one, or the fields of a new one."""
+
+    role: str
+    partner: Partner | None = None
+    legal_name: str = ""
+    partner_type: str = ""
+    country: str = ""
+    website: str = ""
+    global_compact_participant: bool = False
+
+
+def partner_create(
+    *, legal_name: str, partner_type: str, country: str, website: str = "", **fields
+) -> Partner:
+    partner = Partner(
+        legal_name=legal_name, partner_type=partner_type, country=country, website=website, **fields
+    )
+    partner.full_clean()
+    partner.save()
+    return partner
+
+
+def proposal_is_locked(proposal: Proposal) -> bool:
+    """While a reviewer looks at an assessment, the proposal stays as it was submitted."""
+    return (
+        proposal.pk is not None and proposal.assessments.filter(status__in=REVIEW_STATUSES).exists()
+    )
+
+
+@transaction.atomic
+def proposal_save(
+    *,
+    proposal: Proposal,
+    user: User,
+    partner_rows: list[PartnerRow],
+    contribution_types: Iterable[ContributionType] = (),
+) -> Proposal:
+    """Create or update a proposal of the user's agency with its partners.
+
+    `proposal` carries the form's field values (unsaved for a new one).
+    """
+    from partnerships.assessments import permissions
+
+    if proposal.pk is None:
+        if not permissions.can_create_proposal(user):
+            raise PermissionDenied(_("Only assessors create proposals."))
+        proposal.agency = user.agency
+        proposal.created_by = user
+    elif not permissions.can_edit_proposal(user, proposal):
+        raise PermissionDenied(_("You cannot edit this proposal."))
+    if proposal_is_locked(proposal):
+        raise ValidationError(
+            _("An assessment of this proposal is under review: it cannot change now.")
+        )
+    if not partner_rows:
+        raise ValidationError(_("Add at least one partner."))
+    proposal.save()
+    proposal.contribution_types.set(contribution_types)
+    links = []
+    for row in partner_rows:
+        partner = row.partner or partner_create(
+            legal_name=row.legal_name,
+            partner_type=row.partner_type,
+            country=row.country,
+            website=row.website,
+            global_compact_participant=row.global_compact_participant,
+        )
+        links.append(ProposalPartner(proposal=proposal, partner=partner, role=row.role))
+    proposal.partner_links.all().delete()
+    ProposalPartner.objects.bulk_create(links)
+    return proposal

@@ -1,0 +1,147 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partnerships.assessments import permissions
+from partnerships.assessments.choices import AssessmentStatus, Outcome
+from partnerships.assessments.models import Assessment
+from partnerships.assessments.workflow import assessment_start, last_approved
+from partnerships.proposals.filters import ProposalFilter, with_latest_assessment
+from partnerships.proposals.forms import PartnerRowFormSet, ProposalForm, partner_row_initial
+from partnerships.proposals.models import Proposal, ProposalPartner
+from partnerships.proposals.services import proposal_is_locked, proposal_save
+
+PAGE_SIZE = 25
+
+
+def _get_proposal_for_user(request, pk) -> Proposal:
+    """The proposal, if the user's agency may see it; 404 otherwise."""
+    return get_object_or_404(
+        Proposal.objects.for_user(request.user).select_related("agency", "created_by"), pk=pk
+    )
+
+
+def _partner_links():
+    return Prefetch("partner_links", queryset=ProposalPartner.objects.select_related("partner"))
+
+
+def _label_latest_assessment(proposal) -> None:
+    """Labels for the annotations of `with_latest_assessment` (a decision replaces the
+    computed outcome)."""
+    proposal.latest_status_label = (
+        AssessmentStatus(proposal.latest_status).label if proposal.latest_status else ""
+    )
+    proposal.latest_outcome = proposal.latest_decided_outcome or proposal.latest_computed_outcome
+    proposal.latest_outcome_label = (
+        Outcome(proposal.latest_outcome).label if proposal.latest_outcome else ""
+    )
+
+
+@login_required
+def proposal_list(request):
+    proposals = with_latest_assessment(
+        Proposal.objects.for_user(request.user)
+        .select_related("agency")
+        .prefetch_related(_partner_links())
+    ).order_by("-created_at", "-pk")
+    filters = ProposalFilter(request.GET, queryset=proposals, user=request.user)
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for proposal in page.object_list:
+        _label_latest_assessment(proposal)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "proposals/list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": permissions.can_create_proposal(request.user),
+        },
+    )
+
+
+@login_required
+def proposal_detail(request, pk):
+    proposal = _get_proposal_for_user(request, pk)
+    links = proposal.partner_links.select_related("partner")
+    assessments = proposal.assessments.select_related("assessor", "reviewer", "framework")
+    return render(
+        request,
+        "proposals/detail.html",
+        {
+            "proposal": proposal,
+            "links": links,
+            "assessments": assessments,
+            "can_edit": permissions.can_edit_proposal(request.user, proposal)
+            and not proposal_is_locked(proposal),
+            "can_assess": permissions.can_assess(request.user, proposal),
+            "prefill_from": last_approved(proposal),
+        },
+    )
+
+
+def _proposal_form(request, proposal: Proposal):
+    formset_initial = partner_row_initial(proposal) if proposal.pk else []
+    if request.method == "POST":
+        form = ProposalForm(request.POST, instance=proposal)
+        formset = PartnerRowFormSet(request.POST, prefix="partners", initial=formset_initial)
+        if form.is_valid() and formset.is_valid():
+            try:
+                saved = proposal_save(
+                    proposal=form.instance,
+                    user=request.user,
+                    partner_rows=formset.rows(),
+                    contribution_types=form.cleaned_data["contribution_types"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The proposal is saved."))
+                return redirect("proposal_detail", saved.pk)
+    else:
+        form = ProposalForm(instance=proposal)
+        formset = PartnerRowFormSet(prefix="partners", initial=formset_initial)
+    return render(
+        request, "proposals/form.html", {"form": form, "formset": formset, "proposal": proposal}
+    )
+
+
+@login_required
+def proposal_create(request):
+    if not permissions.can_create_proposal(request.user):
+        raise PermissionDenied
+    return _proposal_form(request, Proposal(agency=request.user.agency))
+
+
+@login_required
+def proposal_edit(request, pk):
+    proposal = _get_proposal_for_user(request, pk)
+    if not permissions.can_edit_proposal(request.user, proposal):
+        raise PermissionDenied
+    if proposal_is_locked(proposal):
+        messages.error(
+            request, _("An assessment of this proposal is under review: it cannot change now.")
+        )
+        return redirect("proposal_detail", proposal.pk)
+    return _proposal_form(request, proposal)
+
+
+@login_required
+@require_POST
+def proposal_assess(request, pk):
+    proposal = _get_proposal_for_user(request, pk)
+    try:
+        assessment: Assessment = assessment_start(proposal=proposal, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("proposal_detail", proposal.pk)
+    if assessment.based_on_id:
+        messages.info(request, _("The new assessment is pre-filled from the last approved one."))
+    return redirect("assessment_gate", assessment.pk)
