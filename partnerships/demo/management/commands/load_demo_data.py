@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from partnerships.accounts.models import Agency, User
 from partnerships.accounts.roles import Role
@@ -22,6 +23,7 @@ from partnerships.partners.models import Partner
 from partnerships.proposals.models import ContributionType, Proposal, ProposalPartner
 
 STAFF_ROLES = {Role.OVERSIGHT, Role.ADMINISTRATOR}
+DUMMY_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 # A criterion the demo marks "not applicable", and the key criterion a weak proposal fails
 # (the UN emblem used without consent).
 NOT_APPLICABLE_CRITERION = "BR-3"
@@ -38,7 +40,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("Demo data is only for development: set DEBUG=1 to load it.")
-        with transaction.atomic():
+        # The demo's workflow steps would otherwise e-mail the demo users.
+        with override_settings(EMAIL_BACKEND=DUMMY_EMAIL), transaction.atomic():
             created = self.load()
         self.stdout.write(self.style.SUCCESS(f"Demo data: {created} new records."))
         self.print_logins()
