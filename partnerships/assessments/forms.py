@@ -48,7 +48,7 @@ class AnswerForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     not_applicable = forms.BooleanField(label=_("Not applicable"), required=False)
     justification = forms.CharField(
@@ -70,6 +70,8 @@ class AnswerForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("not_applicable") and not self.criterion.allows_not_applicable:
+            self.add_error("not_applicable", _("This criterion always applies: rate it."))
         if data.get("not_applicable"):
             if data.get("rating") is not None:
                 self.add_error("rating", _("Choose a rating or “not applicable”, not both."))
@@ -100,7 +102,9 @@ class GateAnswerForm(forms.Form):
     """One exclusion question; the form's prefix is the question's key."""
 
     response = forms.ChoiceField(
-        label=_("Answer"), choices=GateResponse.choices, widget=forms.RadioSelect
+        label=_("Answer"),
+        choices=GateResponse.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     note = forms.CharField(
         label=_("Note"),

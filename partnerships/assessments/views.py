@@ -34,6 +34,14 @@ def _get_assessment_for_user(request, pk) -> Assessment:
     )
 
 
+def _return_note(assessment: Assessment) -> str:
+    """The reviewer's comments, while the assessment is back with its assessor."""
+    if assessment.status != Status.RETURNED:
+        return ""
+    last = assessment.status_changes.filter(to_status=Status.RETURNED).last()
+    return last.note if last else ""
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -112,6 +120,7 @@ def assessment_detail(request, pk):
     context.update(
         {
             "assessment": assessment,
+            "return_note": _return_note(assessment),
             "partner_links": ProposalPartner.objects.filter(
                 proposal=assessment.proposal
             ).select_related("partner"),
@@ -250,6 +259,7 @@ def assessment_answers(request, pk):
         "assessments/answers.html",
         {
             "assessment": assessment,
+            "return_note": _return_note(assessment),
             "groups": groups,
             "card": card,
             "error_forms": [form for form in forms if form.errors],
