@@ -248,7 +248,10 @@ EVIDENCE_BY_RATING = {
     3: "Fully met: confirmed in the signed letter of intent and the partner's public reports.",
 }
 
-NOT_APPLICABLE_JUSTIFICATION = "A single-country pilot: no partner selection across economy groups."
+NOT_APPLICABLE_JUSTIFICATION = (
+    "The partnership has no decision-making body of its own: decisions stay with the "
+    "agency's project board."
+)
 
 # The exclusion gate: "no" everywhere, except where a proposal says otherwise.
 GATE_CONCERNS = {
