@@ -49,3 +49,35 @@ def administrator(agency):
 @pytest.fixture
 def outsider(other_agency):
     return UserFactory(username="outsider", agency=other_agency, roles=[Role.ASSESSOR])
+
+
+@pytest.fixture
+def teammate(agency):
+    """Another assessor of the same agency."""
+    return UserFactory(username="teammate", agency=agency, roles=[Role.ASSESSOR])
+
+
+@pytest.fixture
+def proposal(agency, assessor):
+    from tests.factories import ProposalPartnerFactory
+
+    return ProposalPartnerFactory(proposal__agency=agency, proposal__created_by=assessor).proposal
+
+
+@pytest.fixture
+def draft(proposal, assessor):
+    """A draft assessment of the assessor's, started through the workflow."""
+    from partnerships.assessments.workflow import assessment_start
+
+    return assessment_start(proposal=proposal, user=assessor)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs a quarter second per user; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

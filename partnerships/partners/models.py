@@ -93,6 +93,12 @@ class Partner(models.Model):
     def other_names_list(self) -> list[str]:
         return [name.strip() for name in self.other_names.splitlines() if name.strip()]
 
+    def clean(self) -> None:
+        # Derive the group first, so that validation sees it (an unknown country is
+        # reported at the country field).
+        if self.country.code in economies.classifications():
+            self.classify()
+
     def classify(self) -> None:
         """The group is derived from the country, never typed in."""
         self.economy_group = economies.economy_group_of(self.country.code)

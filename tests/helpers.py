@@ -1,0 +1,62 @@
+"""Ways to bring an assessment to a given point of the workflow, through the services."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from partnerships.assessments import workflow
+from partnerships.assessments.models import ExclusionQuestion
+from partnerships.assessments.services import AnswerInput, assessment_save_answers, gate_save
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_upload(name="evidence.pdf", content=PDF_BYTES):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def pass_gate(assessment, concerns=None):
+    """Answer the exclusion gate: "no" everywhere but `concerns` (key -> (response, note))."""
+    concerns = concerns or {}
+    gate_save(
+        assessment=assessment,
+        user=assessment.assessor,
+        responses={q: concerns.get(q.key, ("no", "")) for q in ExclusionQuestion.objects.all()},
+    )
+
+
+def answer_all(assessment, rating=3, **overrides):
+    """Rate every criterion (`overrides` by code: a rating, or "na" for not applicable)."""
+    answers = []
+    for criterion in assessment.framework.criteria.all():
+        value = overrides.get(criterion.code.replace("-", "_"), rating)
+        if value == "na":
+            answers.append(
+                AnswerInput(criterion=criterion, not_applicable=True, justification="No board.")
+            )
+        else:
+            answers.append(AnswerInput(criterion=criterion, rating=value))
+    assessment_save_answers(assessment=assessment, user=None, answers=answers)
+
+
+def submit(assessment, **answer_overrides):
+    pass_gate(assessment)
+    answer_all(assessment, **answer_overrides)
+    return workflow.assessment_submit(assessment=assessment, user=assessment.assessor)
+
+
+def in_review(assessment, reviewer, **answer_overrides):
+    submit(assessment, **answer_overrides)
+    return workflow.assessment_start_review(assessment=assessment, user=reviewer)
+
+
+def approve(assessment, reviewer, **answer_overrides):
+    in_review(assessment, reviewer, **answer_overrides)
+    assessment.refresh_from_db()
+    return workflow.assessment_decide(
+        assessment=assessment,
+        user=reviewer,
+        outcome=assessment.computed_outcome,
+        note="Approved after review.",
+        conditions="Quarterly reports."
+        if assessment.computed_outcome == "engage_with_conditions"
+        else "",
+    )

@@ -1,0 +1,219 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from partnerships.partners.models import Partner
+from partnerships.proposals.models import Proposal
+from tests.factories import PartnerFactory, ProposalFactory, ProposalPartnerFactory
+from tests.helpers import approve, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**overrides):
+    data = {
+        "title": "Clean cookstoves",
+        "summary": "Stoves for 10,000 households.",
+        "objectives": "Less indoor air pollution.",
+        "currency": "USD",
+        "value": "250000",
+        "start_date": "2026-01-01",
+        "end_date": "2026-12-31",
+        "partners-TOTAL_FORMS": "2",
+        "partners-INITIAL_FORMS": "0",
+        "partners-MIN_NUM_FORMS": "0",
+        "partners-MAX_NUM_FORMS": "30",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_create_with_a_registry_partner_and_a_new_one(client, assessor):
+    existing = PartnerFactory(legal_name="Kibo Solar")
+    client.force_login(assessor)
+    response = client.post(
+        "/proposals/new/",
+        form_data(
+            **{
+                "partners-0-partner": existing.pk,
+                "partners-0-role": "lead",
+                "partners-1-new_legal_name": "Tbilisi Clean Air",
+                "partners-1-new_partner_type": "ngo",
+                "partners-1-new_country": "GE",
+                "partners-1-role": "funder",
+                "contribution_types": ["1", "3"],
+            }
+        ),
+    )
+    proposal = Proposal.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/proposals/{proposal.pk}/"
+    assert proposal.agency == assessor.agency
+    assert proposal.created_by == assessor
+    new = Partner.objects.get(legal_name="Tbilisi Clean Air")
+    assert new.economy_group == "transition"
+    assert set(proposal.partner_links.values_list("partner__legal_name", "role")) == {
+        ("Kibo Solar", "lead"), ("Tbilisi Clean Air", "funder"),
+    }  # fmt: skip
+    assert proposal.contribution_types.count() == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "Economy in transition" in page
+
+
+def test_errors_are_shown_at_their_fields_and_nothing_typed_is_lost(client, assessor):
+    client.force_login(assessor)
+    response = client.post(
+        "/proposals/new/",
+        form_data(
+            title="",
+            start_date="2026-06-01",
+            end_date="2026-01-01",
+            summary="Typed summary survives",
+            **{
+                "partners-0-new_legal_name": "Half-typed Partner",
+                "partners-0-role": "lead",
+                "requests_un_name_or_emblem": "on",
+            },
+        ),
+    )
+    assert response.status_code == 200
+    form, formset = response.context["form"], response.context["formset"]
+    assert "title" in form.errors
+    assert form.errors["end_date"] == ["The end date cannot be before the start date."]
+    assert "un_name_or_emblem_use" in form.errors
+    assert formset.forms[0].errors["new_country"] == ["Required for a new partner."]
+    page = response.content.decode()
+    assert "Typed summary survives" in page
+    assert 'value="Half-typed Partner"' in page
+    assert not Proposal.objects.exists()
+    assert not Partner.objects.exists()
+
+
+def test_a_proposal_needs_a_partner(client, assessor):
+    client.force_login(assessor)
+    response = client.post("/proposals/new/", form_data())
+    assert "Add at least one partner." in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_the_same_partner_twice_is_refused(client, assessor):
+    partner = PartnerFactory()
+    client.force_login(assessor)
+    response = client.post(
+        "/proposals/new/",
+        form_data(
+            **{
+                "partners-0-partner": partner.pk,
+                "partners-0-role": "lead",
+                "partners-1-partner": partner.pk,
+                "partners-1-role": "funder",
+            }
+        ),
+    )
+    assert "This partner is listed twice." in response.content.decode()
+
+
+def test_edit_keeps_and_replaces_partners(client, assessor, proposal):
+    replacement = PartnerFactory(legal_name="Replacement Co")
+    client.force_login(assessor)
+    page = client.get(f"/proposals/{proposal.pk}/edit/")
+    assert page.context["formset"].forms[0].initial["partner"] == proposal.partners.get()
+    response = client.post(
+        f"/proposals/{proposal.pk}/edit/",
+        form_data(
+            title="Renamed",
+            **{
+                "partners-TOTAL_FORMS": "1",
+                "partners-INITIAL_FORMS": "1",
+                "partners-0-partner": replacement.pk,
+                "partners-0-role": "implementer",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.title == "Renamed"
+    assert list(proposal.partners.all()) == [replacement]
+
+
+def test_a_proposal_under_review_cannot_be_edited(client, assessor, draft):
+    submit(draft)
+    client.force_login(assessor)
+    response = client.get(f"/proposals/{draft.proposal_id}/edit/")
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert "under review" in response.content.decode()
+
+
+def test_start_and_reassess_from_the_proposal_page(client, assessor, reviewer, proposal):
+    client.force_login(assessor)
+    page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    assert "Start an assessment" in page
+    response = client.post(f"/proposals/{proposal.pk}/assess/")
+    assessment = proposal.assessments.get()
+    assert response["Location"] == f"/assessments/{assessment.pk}/gate/"
+    response = client.post(f"/proposals/{proposal.pk}/assess/", follow=True)
+    assert "already has an assessment in progress" in response.content.decode()
+    approve(assessment, reviewer)
+    assert "Re-assess" in client.get(f"/proposals/{proposal.pk}/").content.decode()
+
+
+# The list
+
+
+def test_search_filters_and_pagination(client, assessor, agency, reviewer):
+    kibo = PartnerFactory(legal_name="Kibo Solar", other_names="Kibo Energy")
+    ProposalPartnerFactory(proposal__agency=agency, proposal__title="Mini-grids", partner=kibo)
+    ProposalPartnerFactory(proposal__agency=agency, proposal__title="Water", partner__country="CH")
+    approved = ProposalPartnerFactory(
+        proposal__agency=agency, proposal__title="Approved one"
+    ).proposal
+    from partnerships.assessments.workflow import assessment_start
+
+    approve(assessment_start(proposal=approved, user=assessor), reviewer)
+    client.force_login(assessor)
+
+    def titles(**params):
+        response = client.get("/proposals/", params)
+        return [p.title for p in response.context["page"].object_list]
+
+    assert titles(q="kibo energy") == ["Mini-grids"]
+    assert titles(q="water") == ["Water"]
+    assert titles(economy_group="developed") == ["Water"]
+    assert titles(partner=kibo.pk) == ["Mini-grids"]
+    assert titles(status="approved") == ["Approved one"]
+    assert titles(outcome="engage") == ["Approved one"]
+    assert set(titles(status="none")) == {"Mini-grids", "Water"}
+    assert "agency" not in client.get("/proposals/").context["filters"].form.fields
+
+
+def test_bad_filter_values_answer_with_a_message_not_an_error(client, assessor):
+    client.force_login(assessor)
+    response = client.get("/proposals/", {"status": "nonsense", "partner": "abc", "page": "999"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_list_paginates(client, assessor, agency):
+    for n in range(30):
+        ProposalFactory(agency=agency, title=f"P{n:02}")
+    client.force_login(assessor)
+    first = client.get("/proposals/")
+    assert len(first.context["page"].object_list) == 25
+    assert "Page 1 of 2" in first.content.decode()
+    assert len(client.get("/proposals/", {"page": 2}).context["page"].object_list) == 5
+
+
+def test_list_query_count_does_not_grow(client, assessor, agency):
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get("/proposals/").status_code == 200
+        return len(context)
+
+    client.force_login(assessor)
+    ProposalPartnerFactory(proposal__agency=agency)
+    few = queries()
+    for _ in range(10):
+        link = ProposalPartnerFactory(proposal__agency=agency)
+        ProposalPartnerFactory(proposal=link.proposal)
+    assert queries() == few
