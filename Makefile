@@ -4,13 +4,16 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := DEBUG=1 $(BIN)/python manage.py
-# Debian packages the app needs; each is installed only when missing.
-DEBIAN_PACKAGES :=
+# Debian packages the app needs; each is installed only when missing:
+# gettext compiles the translations, chromium runs the browser test,
+# fonts-noto-cjk draws Chinese text.
+DEBIAN_PACKAGES := gettext chromium fonts-noto-cjk
+CATALOGS := $(wildcard partnerships/locale/*/LC_MESSAGES/django.po)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system-packages run test lint format clean
 
-setup: system-packages $(VENV)/.installed
+setup: system-packages $(VENV)/.installed $(CATALOGS:.po=.mo)
 
 system-packages:
 	@missing=""; \
@@ -30,6 +33,9 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
 run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_data
@@ -43,6 +49,14 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
+	@# Every interface string is in the Chinese catalog, translated.
+	@for po in $(CATALOGS); do cp $$po $$po.orig; done
+	@$(MANAGE) makemessages --all --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=tests -v0
+	@status=0; for po in $(CATALOGS); do \
+		missing=$$(msgattrib --untranslated $$po; msgattrib --only-fuzzy $$po); \
+		mv $$po.orig $$po; \
+		if [ -n "$$missing" ]; then echo "Untranslated strings in $$po:"; echo "$$missing"; status=1; fi; \
+	done; exit $$status
 
 format: setup
 	$(BIN)/ruff check --fix .
