@@ -93,3 +93,12 @@ def compiled_translations():
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    # A request in Chinese leaves Chinese active in the thread; the next test starts in English.
+    from django.utils import translation
+
+    yield
+    translation.activate("en")

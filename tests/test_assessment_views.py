@@ -256,7 +256,7 @@ def test_decision_form_errors_keep_what_the_reviewer_typed(client, reviewer, dra
 def test_return_without_a_note_is_refused_at_the_field(client, reviewer, draft):
     in_review(draft, reviewer)
     client.force_login(reviewer)
-    response = client.post(f"/assessments/{draft.pk}/return/", {"note": ""})
+    response = client.post(f"/assessments/{draft.pk}/return/", {"return-note": ""})
     assert response.status_code == 400
     assert "note" in response.context["form"].errors
 

@@ -53,7 +53,7 @@ def browser():
 
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
+        chromium = p.chromium.launch(
             executable_path=str(CHROMIUM),
             args=[
                 "--no-sandbox",
@@ -62,7 +62,7 @@ def browser():
                 "--disable-component-update",
             ],
         )
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en")
+        context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="en")
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         browser_session = SimpleNamespace(page=page, js_errors=[], dialogs=[])
@@ -79,7 +79,7 @@ def browser():
             yield browser_session
         finally:
             context.close()
-            browser.close()
+            chromium.close()
 
 
 @contextmanager
@@ -121,11 +121,11 @@ def log_out(page):
 
 def status_badge(page):
     """The assessment's status, shown next to the page heading."""
-    return page.locator("main h1 + .badge")
+    return page.locator("#assessment-status")
 
 
 def partner_card(page, n):
-    return page.locator(".card").filter(has=page.get_by_role("heading", name=f"Partner {n}"))
+    return page.get_by_role("group", name=f"Partner {n}", exact=True)
 
 
 def open_from_my_work(page, section, title):
@@ -303,6 +303,7 @@ def test_assessor_and_reviewer_take_a_proposal_to_approval(
         log_in(page, base_url, reviewer.username)
         open_from_my_work(page, "Waiting for my review", PROPOSAL_TITLE)
         review = start_review(page)
+        # The label must name the return form's own field (not another form's field).
         return_form = review.locator("form").filter(
             has=page.get_by_role("button", name="Return with these comments")
         )

@@ -135,7 +135,7 @@ def assessment_detail(request, pk):
             "submission_problems": workflow.submission_problems(assessment)
             if permissions.can_edit(user, assessment)
             else [],
-            "return_form": ReturnForm(),
+            "return_form": ReturnForm(prefix="return"),
             "decision_form": DecisionForm(
                 assessment=assessment, initial={"outcome": _initial_outcome(assessment)}
             ),
@@ -345,7 +345,7 @@ def _rerender_with(request, assessment, form, form_name):
 def assessment_return(request, pk):
     assessment = _get_assessment_for_user(request, pk)
     _require(permissions.can_decide(request.user, assessment))
-    form = ReturnForm(request.POST)
+    form = ReturnForm(request.POST, prefix="return")
     if not form.is_valid():
         return _rerender_with(request, assessment, form, "return")
     workflow.assessment_return(

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from partnerships.accounts.models import User
+from partnerships.assessments import permissions
 from partnerships.assessments.choices import REVIEW_STATUSES
 from partnerships.partners.models import Partner
 from partnerships.proposals.models import ContributionType, Proposal, ProposalPartner
@@ -26,14 +27,22 @@ class PartnerRow:
     global_compact_participant: bool = False
 
 
-def partner_create(
-    *, legal_name: str, partner_type: str, country: str, website: str = "", **fields
-) -> Partner:
+def _new_partner(row: PartnerRow) -> Partner:
+    """A validated, unsaved partner from a proposal form's row."""
     partner = Partner(
-        legal_name=legal_name, partner_type=partner_type, country=country, website=website, **fields
+        legal_name=row.legal_name,
+        partner_type=row.partner_type,
+        country=row.country,
+        website=row.website,
+        global_compact_participant=row.global_compact_participant,
     )
-    partner.full_clean()
-    partner.save()
+    try:
+        partner.full_clean()
+    except ValidationError as error:
+        raise ValidationError(
+            _("New partner %(name)s: %(problems)s")
+            % {"name": row.legal_name, "problems": " ".join(error.messages)}
+        ) from None
     return partner
 
 
@@ -56,8 +65,6 @@ def proposal_save(
 
     `proposal` carries the form's field values (unsaved for a new one).
     """
-    from partnerships.assessments import permissions
-
     if proposal.pk is None:
         if not permissions.can_create_proposal(user):
             raise PermissionDenied(_("Only assessors create proposals."))
@@ -71,17 +78,14 @@ def proposal_save(
         )
     if not partner_rows:
         raise ValidationError(_("Add at least one partner."))
+    # New partners are checked before anything is written.
+    partners = [row.partner or _new_partner(row) for row in partner_rows]
     proposal.save()
     proposal.contribution_types.set(contribution_types)
     links = []
-    for row in partner_rows:
-        partner = row.partner or partner_create(
-            legal_name=row.legal_name,
-            partner_type=row.partner_type,
-            country=row.country,
-            website=row.website,
-            global_compact_participant=row.global_compact_participant,
-        )
+    for row, partner in zip(partner_rows, partners, strict=True):
+        if partner.pk is None:
+            partner.save()
         links.append(ProposalPartner(proposal=proposal, partner=partner, role=row.role))
     proposal.partner_links.all().delete()
     ProposalPartner.objects.bulk_create(links)
