@@ -31,6 +31,9 @@ class ProposalForm(forms.ModelForm):
             "start_date": DateInput(),
             "end_date": DateInput(),
             "countries": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "countries": _("Hold Ctrl (Cmd on a Mac) to choose several."),
             "un_name_or_emblem_use": forms.Textarea(attrs={"rows": 2}),
             "exclusivity_details": forms.Textarea(attrs={"rows": 2}),
             "complementarity": forms.Textarea(attrs={"rows": 3}),
@@ -63,7 +66,9 @@ class PartnerRowForm(forms.Form):
         required=False,
         empty_label=_("— or add a new partner below —"),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=PartnerRole.choices, required=False)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", "—"), *PartnerRole.choices], required=False
+    )
     new_legal_name = forms.CharField(
         label=_("New partner: legal name"), required=False, max_length=300
     )
