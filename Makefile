@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 MANAGE := DEBUG=1 $(BIN)/python manage.py
 # Debian packages the app needs; each is installed only when missing:
 # gettext compiles the translations, chromium runs the browser test,
-# fonts-noto-cjk draws Chinese text.
-DEBIAN_PACKAGES := gettext chromium fonts-noto-cjk
+# fonts-noto-cjk draws Chinese text, poppler-utils checks signed PDFs in the tests,
+# Pango lays out the PDF reports (WeasyPrint).
+DEBIAN_PACKAGES := gettext chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 CATALOGS := $(wildcard partnerships/locale/*/LC_MESSAGES/django.po)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

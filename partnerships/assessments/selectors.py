@@ -1,7 +1,7 @@
 """Reads about assessments, in a fixed number of queries whatever their size."""
 
 from partnerships.assessments import scoring
-from partnerships.assessments.models import Assessment
+from partnerships.assessments.models import Assessment, Attachment
 from partnerships.checklists.models import Framework
 
 
@@ -47,3 +47,46 @@ def assessment_scorecard(
         engage_threshold=framework.engage_threshold,
         conditions_threshold=framework.conditions_threshold,
     )
+
+
+def criteria_by_principle(assessment: Assessment) -> list[dict]:
+    """The framework's criteria grouped under their principles, in order (one query)."""
+    criteria = assessment.framework.criteria.select_related("principle").order_by(
+        "principle__number", "position", "code"
+    )
+    groups: list[dict] = []
+    for criterion in criteria:
+        if not groups or groups[-1]["principle"].pk != criterion.principle_id:
+            groups.append({"principle": criterion.principle, "criteria": []})
+        groups[-1]["criteria"].append(criterion)
+    return groups
+
+
+def attachments_by_criterion(assessment: Assessment) -> dict[int, list[Attachment]]:
+    grouped: dict[int, list[Attachment]] = {}
+    for attachment in assessment.attachments.all():
+        grouped.setdefault(attachment.criterion_id, []).append(attachment)
+    return grouped
+
+
+def assessment_summary(assessment: Assessment, card: scoring.ScoreCard | None = None) -> dict:
+    """The scorecard and the principles' groups of criteria, each with its score."""
+    card = card or assessment_scorecard(assessment)
+    groups = criteria_by_principle(assessment)
+    scores = {p.principle: p for p in card.principles}
+    for group in groups:
+        group["score"] = scores.get(group["principle"].key)
+    return {"card": card, "groups": groups}
+
+
+def assessment_sheet(assessment: Assessment) -> dict:
+    """Everything answered, principle by principle: each group's rows are
+    (criterion, answer or None, attachments). Shared by the page and the PDF report."""
+    context = assessment_summary(assessment)
+    answers = {a.criterion_id: a for a in assessment.answers.all()}
+    attachments = attachments_by_criterion(assessment)
+    for group in context["groups"]:
+        group["rows"] = [
+            (c, answers.get(c.pk), attachments.get(c.pk, [])) for c in group["criteria"]
+        ]
+    return context

@@ -18,7 +18,13 @@ from partnerships.assessments.forms import (
     ReturnForm,
 )
 from partnerships.assessments.models import Assessment, Attachment, ExclusionQuestion
-from partnerships.assessments.selectors import assessment_scorecard
+from partnerships.assessments.selectors import (
+    assessment_scorecard,
+    assessment_sheet,
+    assessment_summary,
+    attachments_by_criterion,
+    criteria_by_principle,
+)
 from partnerships.proposals.models import ProposalPartner
 
 Status = AssessmentStatus
@@ -77,46 +83,11 @@ def home(request):
     return render(request, "assessments/home.html", context)
 
 
-def _criteria_by_principle(assessment: Assessment):
-    """The framework's criteria grouped under their principles, in order (two queries)."""
-    criteria = assessment.framework.criteria.select_related("principle").order_by(
-        "principle__number", "position", "code"
-    )
-    groups = []
-    for criterion in criteria:
-        if not groups or groups[-1]["principle"].pk != criterion.principle_id:
-            groups.append({"principle": criterion.principle, "criteria": []})
-        groups[-1]["criteria"].append(criterion)
-    return groups
-
-
-def _attachments_by_criterion(assessment: Assessment) -> dict[int, list[Attachment]]:
-    grouped: dict[int, list[Attachment]] = {}
-    for attachment in assessment.attachments.all():
-        grouped.setdefault(attachment.criterion_id, []).append(attachment)
-    return grouped
-
-
-def _summary_context(assessment: Assessment, card=None) -> dict:
-    card = card or assessment_scorecard(assessment)
-    groups = _criteria_by_principle(assessment)
-    scores = {p.principle: p for p in card.principles}
-    for group in groups:
-        group["score"] = scores.get(group["principle"].key)
-    return {"card": card, "groups": groups}
-
-
 @login_required
 def assessment_detail(request, pk):
     assessment = _get_assessment_for_user(request, pk)
     user = request.user
-    context = _summary_context(assessment)
-    answers = {a.criterion_id: a for a in assessment.answers.all()}
-    attachments = _attachments_by_criterion(assessment)
-    for group in context["groups"]:
-        group["rows"] = [
-            (c, answers.get(c.pk), attachments.get(c.pk, [])) for c in group["criteria"]
-        ]
+    context = assessment_sheet(assessment)
     context.update(
         {
             "assessment": assessment,
@@ -213,7 +184,7 @@ def assessment_answers(request, pk):
     if not services.gate_is_complete(assessment):
         messages.info(request, _("First complete the exclusion gate."))
         return redirect("assessment_gate", assessment.pk)
-    groups = _criteria_by_principle(assessment)
+    groups = criteria_by_principle(assessment)
     if request.method == "POST":
         forms = _answer_forms(assessment, groups, request.POST, request.FILES)
         valid = [form.is_valid() for form in forms]
@@ -250,7 +221,7 @@ def assessment_answers(request, pk):
         card = assessment_scorecard(assessment)
         status = 200
     scores = {p.principle: p for p in card.principles}
-    attachments = _attachments_by_criterion(assessment)
+    attachments = attachments_by_criterion(assessment)
     for group in groups:
         group["score"] = scores.get(group["principle"].key)
         group["rows"] = [(form, attachments.get(form.criterion.pk, [])) for form in group["forms"]]
@@ -331,7 +302,7 @@ def assessment_start_review(request, pk):
 
 
 def _rerender_with(request, assessment, form, form_name):
-    context = _summary_context(assessment)
+    context = assessment_summary(assessment)
     return render(
         request,
         "assessments/review_form.html",
