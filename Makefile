@@ -8,7 +8,7 @@ MANAGE := DEBUG=1 $(BIN)/python manage.py
 # gettext compiles the translations, chromium runs the browser test,
 # fonts-noto-cjk draws Chinese text, poppler-utils checks signed PDFs in the tests,
 # Pango lays out the PDF reports (WeasyPrint).
-DEBIAN_PACKAGES := gettext chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+DEBIAN_PACKAGES := gettext chromium fonts-noto-cjk fonts-dejavu-core poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 CATALOGS := $(wildcard partnerships/locale/*/LC_MESSAGES/django.po)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -39,6 +39,7 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 run: setup
 	$(MANAGE) migrate --noinput
+	$(MANAGE) create_signing_certificate
 	$(MANAGE) load_demo_data
 	@echo "Serving http://127.0.0.1:8000 (Ctrl+C stops)"
 	$(MANAGE) runserver 127.0.0.1:8000

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "partnerships.partners",
     "partnerships.proposals",
     "partnerships.assessments",
+    "partnerships.reports",
     "partnerships.demo",
 ]
 
@@ -134,6 +135,16 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "partnerships@localhost")
 # Used in e-mails to link back to the app.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Signing the decided reviews: the agency's key and certificate as a PKCS#12 file, and
+# the certificates that verification trusts. `make run` creates a development pair.
+SIGNING_DIR = VAR_DIR / "signing"
+SIGNING_PKCS12_PATH = env_str("SIGNING_PKCS12_PATH", str(SIGNING_DIR / "development.p12"))
+SIGNING_PKCS12_PASSPHRASE = env_str("SIGNING_PKCS12_PASSPHRASE", "development")
+SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [str(SIGNING_DIR / "development.pem")])
+SIGNING_LOCATION = env_str("SIGNING_LOCATION", "")
+# Largest PDF accepted by the public verification page.
+VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 20 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

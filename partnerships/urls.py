@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.assessments.views import home
+from partnerships.reports import views as reports_views
 
 admin.site.site_header = _("Partnership check — administration")
 admin.site.site_title = _("Partnership check")
@@ -14,6 +15,7 @@ urlpatterns = [
     path("proposals/", include("partnerships.proposals.urls")),
     path("assessments/", include("partnerships.assessments.urls")),
     path("principles/", include("partnerships.principles.urls")),
+    path("verify/", reports_views.verify, name="verify"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

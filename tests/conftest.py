@@ -102,3 +102,26 @@ def english_after_each_test():
 
     yield
     translation.activate("en")
+
+
+@pytest.fixture(scope="session")
+def signing_files(tmp_path_factory):
+    """A self-signed signing certificate made once for the whole run."""
+    from partnerships.reports.certificates import create_self_signed_pair
+
+    folder = tmp_path_factory.mktemp("signing")
+    create_self_signed_pair(
+        common_name="Test review signer",
+        organization="Partnership check tests",
+        passphrase="test passphrase",
+        p12_path=folder / "signer.p12",
+        pem_path=folder / "signer.pem",
+    )
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def signing_settings(settings, signing_files):
+    settings.SIGNING_PKCS12_PATH = str(signing_files / "signer.p12")
+    settings.SIGNING_PKCS12_PASSPHRASE = "test passphrase"
+    settings.SIGNING_TRUST_ROOTS = [str(signing_files / "signer.pem")]

@@ -96,7 +96,10 @@ def test_start_review(client, personas, draft):
 
 @pytest.mark.parametrize(
     ("action", "data"),
-    [("return", {"return-note": "Fix it."}), ("decide", {"outcome": "engage", "note": "Fine."})],
+    [
+        ("return", {"return-note": "Fix it."}),
+        ("decide", {"outcome": "engage", "note": "Fine.", "language": "en"}),
+    ],
 )
 def test_reviewer_actions(client, personas, draft, reviewer, action, data):
     in_review(draft, reviewer)

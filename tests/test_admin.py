@@ -23,7 +23,7 @@ APP_MODELS = [
     model
     for model in admin.site._registry
     if model._meta.app_label
-    in {"accounts", "principles", "checklists", "partners", "proposals", "assessments"}
+    in {"accounts", "principles", "checklists", "partners", "proposals", "assessments", "reports"}
 ]
 
 
@@ -42,6 +42,7 @@ def test_every_model_of_the_app_is_in_the_admin():
     assert names == {
         "agency", "user", "sourceparagraph", "principle", "framework", "principleweight",
         "criterion", "partner", "proposal", "contributiontype", "assessment", "answer",
+        "gateanswer", "attachment", "statuschange", "exclusionquestion", "signedreview",
     }  # fmt: skip
 
 
@@ -54,10 +55,20 @@ def test_changelists_and_searches_open_for_administrators(admin_client, model):
 
 
 @pytest.mark.parametrize("model", APP_MODELS, ids=lambda m: m._meta.label)
-def test_change_pages_open(admin_client, agency, assessor, model):
+def test_change_pages_open(admin_client, agency, assessor, reviewer, model):
     proposal = ProposalPartnerFactory(proposal__agency=agency).proposal
-    assessment = assessment_create(proposal=proposal, assessor=assessor)
-    answer_save(assessment=assessment, criterion=assessment.framework.criteria.first(), rating=1)
+    from partnerships.assessments.services import attachment_add
+    from partnerships.assessments.workflow import assessment_start
+    from tests.helpers import approve, pdf_upload
+
+    assessment = assessment_start(proposal=proposal, user=assessor)
+    attachment_add(
+        assessment=assessment,
+        user=assessor,
+        criterion=assessment.framework.criteria.first(),
+        upload=pdf_upload(),
+    )
+    approve(assessment, reviewer)
     obj = model.objects.first()
     assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
 

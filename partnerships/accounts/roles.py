@@ -14,7 +14,9 @@ class Role(models.TextChoices):
 # Models whose admin pages each role may use. Assessors and reviewers work in the
 # staff pages, not the admin; oversight reads everything; administrators manage
 # reference data and accounts.
-_APP_LABELS = ["accounts", "principles", "checklists", "partners", "proposals", "assessments"]
+_APP_LABELS = [
+    "accounts", "principles", "checklists", "partners", "proposals", "assessments", "reports",
+]  # fmt: skip
 
 
 def ensure_role_groups(sender=None, using="default", apps=None, **kwargs) -> None:

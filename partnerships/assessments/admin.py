@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.assessments import services
 from partnerships.assessments.choices import AssessmentStatus
-from partnerships.assessments.models import Answer, Assessment
+from partnerships.assessments.models import (
+    Answer,
+    Assessment,
+    Attachment,
+    ExclusionQuestion,
+    GateAnswer,
+    StatusChange,
+)
 
 DECIDED = {AssessmentStatus.APPROVED, AssessmentStatus.REJECTED}
 
@@ -107,6 +114,56 @@ class AnswerAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Answers are edited inside their assessment, where scores are kept in step.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the workflow: the admin shows them, never edits them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GateAnswer)
+class GateAnswerAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "question", "response", "note", "updated_at"]
+    list_filter = ["response", "question", "assessment__proposal__agency"]
+    list_select_related = ["assessment__proposal", "question"]
+    search_fields = ["note", "assessment__proposal__title"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "assessment", "criterion", "size", "sha256", "uploaded_at"]
+    list_filter = ["content_type", "assessment__proposal__agency"]
+    list_select_related = ["assessment__proposal", "criterion"]
+    search_fields = ["original_name", "sha256"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "from_status", "to_status", "user", "created_at"]
+    list_filter = ["to_status", "assessment__proposal__agency"]
+    list_select_related = ["assessment__proposal", "user"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ExclusionQuestion)
+class ExclusionQuestionAdmin(admin.ModelAdmin):
+    list_display = ["position", "key", "question_en", "basis"]
+    list_display_links = ["key"]
+    readonly_fields = ["key"]
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.assessments import scoring
@@ -154,8 +155,16 @@ class DecisionForm(forms.Form):
         ),
     )
 
+    language = forms.ChoiceField(
+        label=_("Language of the signed report"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
     def __init__(self, *args, assessment, **kwargs):
         self.assessment = assessment
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("language", translation.get_language() or "en")
         super().__init__(*args, **kwargs)
 
     def clean(self):

@@ -26,6 +26,7 @@ from partnerships.assessments.selectors import (
     criteria_by_principle,
 )
 from partnerships.proposals.models import ProposalPartner
+from partnerships.reports.models import SignedReview
 
 Status = AssessmentStatus
 
@@ -92,6 +93,7 @@ def assessment_detail(request, pk):
         {
             "assessment": assessment,
             "return_note": _return_note(assessment),
+            "signed_review": SignedReview.objects.filter(assessment=assessment).first(),
             "partner_links": ProposalPartner.objects.filter(
                 proposal=assessment.proposal
             ).select_related("partner"),

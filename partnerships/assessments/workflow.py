@@ -19,6 +19,8 @@ from partnerships.assessments.services import (
 )
 from partnerships.checklists.models import Criterion, Framework
 from partnerships.proposals.models import Proposal
+from partnerships.reports.services import review_sign
+from partnerships.reports.signing import SigningError
 
 Status = AssessmentStatus
 APPROVING_OUTCOMES = {Outcome.ENGAGE, Outcome.ENGAGE_WITH_CONDITIONS}
@@ -122,8 +124,13 @@ def assessment_decide(
     note: str,
     conditions: str = "",
     justification: str = "",
+    language: str = "en",
 ) -> Assessment:
-    """Approve (Engage, Engage with conditions) or reject (Do not engage) the assessment."""
+    """Approve (Engage, Engage with conditions) or reject (Do not engage) the assessment.
+
+    The final report is rendered in `language`, signed and stored in the same
+    transaction: if signing fails, the assessment stays undecided.
+    """
     _require(permissions.can_decide(user, assessment))
     problems = decision_problems(
         assessment, outcome=outcome, note=note, conditions=conditions, justification=justification
@@ -149,6 +156,13 @@ def assessment_decide(
             "decided_at",
         ],
     )
+    try:
+        review_sign(assessment=assessment, user=user, language=language)
+    except SigningError as error:
+        raise ValidationError(
+            _("The decision was not recorded: the report could not be signed (%(why)s).")
+            % {"why": error}
+        ) from error
     notifications.notify_decided(assessment)
     return assessment
 

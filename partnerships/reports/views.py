@@ -1,0 +1,69 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.assessments.models import Assessment
+from partnerships.reports.documents import review_document
+from partnerships.reports.verification import verify_review_pdf
+
+LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+@login_required
+def review_report(request, pk):
+    """The assessment's report: the signed PDF once decided, a draft preview before."""
+    assessment = get_object_or_404(
+        Assessment.objects.for_user(request.user).select_related(
+            "proposal__agency", "framework", "assessor", "reviewer"
+        ),
+        pk=pk,
+    )
+    language = request.GET.get("language", request.LANGUAGE_CODE)
+    if language not in LANGUAGES:
+        language = "en"
+    document = review_document(assessment, language=language)
+    response = HttpResponse(document.content, content_type=document.content_type)
+    disposition = "attachment" if "download" in request.GET else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
+    return response
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(label=_("Signed review (PDF)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.VERIFY_MAX_BYTES:
+            raise forms.ValidationError(
+                _("This file is %(size)s; the limit is %(limit)s.")
+                % {
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.VERIFY_MAX_BYTES),
+                }
+            )
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise forms.ValidationError(_("This is not a PDF file."))
+        return upload
+
+
+def verify(request):
+    """Public: anyone can check that a review PDF is authentic and unchanged."""
+    result = None
+    if request.method == "POST":
+        form = VerifyForm(request.POST, request.FILES)
+        if form.is_valid():
+            result = verify_review_pdf(form.cleaned_data["file"].read())
+    else:
+        form = VerifyForm()
+    return render(
+        request,
+        "reports/verify.html",
+        {"form": form, "result": result},
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )
