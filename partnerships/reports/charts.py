@@ -3,20 +3,19 @@
 import pygal
 from pygal.style import Style
 
-from partnerships.reports.fonts import REPORT_FONTS
+from partnerships.reports.fonts import report_fonts
 
-_STYLE = Style(
-    font_family=REPORT_FONTS,
-    background="white",
-    plot_background="white",
-    foreground="#212529",
-    foreground_strong="#212529",
-    foreground_subtle="#6c757d",
-    colors=("#0d6efd",),
-    label_font_size=11,
-    major_label_font_size=11,
-    value_font_size=10,
-)
+_STYLE = {
+    "background": "white",
+    "plot_background": "white",
+    "foreground": "#212529",
+    "foreground_strong": "#212529",
+    "foreground_subtle": "#6c757d",
+    "colors": ("#0d6efd",),
+    "label_font_size": 11,
+    "major_label_font_size": 11,
+    "value_font_size": 10,
+}  # with the font family of the active language
 
 
 def principle_scores_svg(groups, *, title: str) -> str:
@@ -28,7 +27,7 @@ def principle_scores_svg(groups, *, title: str) -> str:
         show_legend=False,
         print_values=True,
         value_formatter=lambda value: f"{value:.1f}",
-        style=_STYLE,
+        style=Style(font_family=report_fonts(), **_STYLE),
         disable_xml_declaration=True,
         js=[],
         explicit_size=False,

@@ -18,7 +18,7 @@ from partnerships.assessments.selectors import assessment_sheet
 from partnerships.assessments.services import gate_concerns
 from partnerships.proposals.models import ProposalPartner
 from partnerships.reports.charts import principle_scores_svg
-from partnerships.reports.fonts import REPORT_FONTS
+from partnerships.reports.fonts import report_fonts
 
 PDF = "application/pdf"
 SIGNATURE_ANCHOR = "signature-box"
@@ -38,7 +38,7 @@ class SignatureBox:
     """Where the visible signature goes: page index and a box in PDF points."""
 
     page: int
-    box: tuple[float, float, float, float]
+    box: tuple[int, int, int, int]
 
 
 def report_id(assessment: Assessment) -> str:
@@ -50,6 +50,13 @@ def _page_counter_css() -> str:
     text = _("page %(page)s of %(pages)s")
     text = text.replace("%(page)s", '" counter(page) "').replace("%(pages)s", '" counter(pages) "')
     return f'"{text}"'
+
+
+def signer_role(assessment: Assessment) -> str:
+    """The role the signature states, in the active language."""
+    return _("Reviewer (approving officer), %(agency)s") % {
+        "agency": assessment.proposal.agency.acronym
+    }
 
 
 def _role_names(user) -> str:
@@ -65,7 +72,7 @@ def report_context(assessment: Assessment, *, draft: bool, signer=None) -> dict:
             "assessment": assessment,
             "report_id": report_id(assessment),
             "draft": draft,
-            "fonts": REPORT_FONTS,
+            "fonts": report_fonts(),
             "page_counter_css": _page_counter_css(),
             "signature_box_mm": SIGNATURE_BOX_MM,
             "generated_at": timezone.now(),
@@ -78,6 +85,7 @@ def report_context(assessment: Assessment, *, draft: bool, signer=None) -> dict:
             "assessor_roles": _role_names(assessment.assessor),
             "reviewer": reviewer,
             "reviewer_roles": _role_names(reviewer),
+            "signer_role": signer_role(assessment),
             "verify_url": f"{settings.SITE_URL}/verify/",
             "chart_svg": principle_scores_svg(context["groups"], title=_("Score (%)")),
         }
@@ -102,11 +110,11 @@ def render_review_pdf(
             page_height = page.height * CSS_PX_TO_PT
             box = SignatureBox(
                 page=index,
-                box=(
-                    x1 * CSS_PX_TO_PT,
-                    page_height - y2 * CSS_PX_TO_PT,
-                    x2 * CSS_PX_TO_PT,
-                    page_height - y1 * CSS_PX_TO_PT,
+                box=(  # whole points: pyHanko lays out on integers
+                    round(x1 * CSS_PX_TO_PT),
+                    round(page_height - y2 * CSS_PX_TO_PT),
+                    round(x2 * CSS_PX_TO_PT),
+                    round(page_height - y1 * CSS_PX_TO_PT),
                 ),
             )
     return document.write_pdf(), box

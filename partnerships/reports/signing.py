@@ -7,15 +7,13 @@ from pathlib import Path
 
 from django.conf import settings
 from pyhanko import stamp
-from pyhanko.pdf_utils import text
-from pyhanko.pdf_utils.font import opentype
+from pyhanko.pdf_utils import layout, text
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
 from partnerships.reports.documents import SignatureBox
 
 FIELD_NAME = "ReviewerSignature"
-STAMP_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
 class SigningError(Exception):
@@ -47,21 +45,25 @@ def certificate_summary(signer: signers.SimpleSigner) -> tuple[str, str]:
 
 
 def _stamp_style() -> stamp.TextStampStyle:
-    text_style = text.TextBoxStyle(font_size=8)
-    if STAMP_FONT.exists():  # a Unicode font for names beyond ASCII
-        text_style = text.TextBoxStyle(
-            font=opentype.GlyphAccumulatorFactory(str(STAMP_FONT)), font_size=8
-        )
+    """The signature's own appearance: the exact signing time, in the box's lower corner.
+
+    The box's text (reviewer, role, date) is part of the page, laid out by WeasyPrint
+    in the report's fonts, Chinese included; a built-in PDF font for the ASCII time
+    keeps signing fast (no font to embed).
+    """
     return stamp.TextStampStyle(
-        stamp_text="%(signed_by)s\n%(name)s\n%(role)s\n%(ts)s",
-        text_box_style=text_style,
-        border_width=1,
+        stamp_text="%(signed_at)s: %(ts)s",
+        text_box_style=text.TextBoxStyle(font_size=7),
+        border_width=0,
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MIN,
+            y_align=layout.AxisAlignment.ALIGN_MIN,
+            margins=layout.Margins(left=6, bottom=4),
+        ),
     )
 
 
-def sign_pdf(
-    pdf: bytes, *, box: SignatureBox, name: str, role: str, reason: str, signed_by: str
-) -> bytes:
+def sign_pdf(pdf: bytes, *, box: SignatureBox, name: str, reason: str) -> bytes:
     """Sign `pdf` (PAdES B-B) with a visible signature in `box`."""
     signer = signing_signer()
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
@@ -79,6 +81,6 @@ def sign_pdf(
     pdf_signer = signers.PdfSigner(metadata, signer=signer, stamp_style=_stamp_style())
     output = pdf_signer.sign_pdf(
         writer,
-        appearance_text_params={"name": name, "role": role, "signed_by": signed_by},
+        appearance_text_params={"signed_at": "Signed (UTC)"},
     )
     return output.getvalue()

@@ -61,7 +61,9 @@ def verify_review_pdf(data: bytes) -> Verification:
     except Exception as error:  # a damaged or hostile file: say so, never crash
         result.add(_("Readable PDF"), False, str(error)[:200])
         return result
-    if not result.add(_("Digital signature present"), bool(signatures), _("no signature found")):
+    if not result.add(
+        _("Digital signature present"), bool(signatures), "" if signatures else _("none found")
+    ):
         return result
     signature = signatures[-1]
     try:
