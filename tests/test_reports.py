@@ -22,6 +22,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def signed(draft, reviewer):
+    from partnerships.assessments.services import attachment_add
+    from tests.helpers import pdf_upload
+
+    attachment_add(
+        assessment=draft,
+        user=draft.assessor,
+        criterion=draft.framework.criteria.get(code="TR-1"),
+        upload=pdf_upload(),
+    )
     approve(draft, reviewer, TR_1=2)
     return SignedReview.objects.get(assessment=draft)
 
@@ -132,6 +141,12 @@ def test_the_report_says_what_was_decided(signed, draft, tmp_path):
     assert "Exclusion gate" in text and "Decision note" in text
     assert "Verification:" in text and "verify_review FILE.pdf" in text
     assert signed.report_id in text
+    attachment = draft.attachments.get()
+    assert attachment.original_name in text
+    assert attachment.sha256[:32] in text.replace("\n", "").replace(" ", "")
+    flat = " ".join(text.split())
+    assert "Kenya Developing" in flat
+    assert "Reviewer (approving officer), UNDP" in flat
     assert "DRAFT" not in text
 
 
@@ -299,3 +314,45 @@ def test_the_verification_page_has_an_upload_limit(client, settings):
     response = client.post("/verify/", {"file": SimpleUploadedFile("x.pdf", b"%PDF-" + b"0" * 20)})
     assert response.status_code == 400
     assert "the limit is 10" in response.content.decode()
+
+
+def test_a_signing_failure_in_the_browser_says_why_and_keeps_the_form(
+    client, draft, reviewer, settings, tmp_path
+):
+    in_review(draft, reviewer)
+    settings.SIGNING_PKCS12_PATH = str(tmp_path / "missing.p12")
+    client.force_login(reviewer)
+    response = client.post(
+        f"/assessments/{draft.pk}/decide/",
+        {"outcome": "engage", "note": "My note", "language": "en"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "could not be signed" in page and "My note" in page
+    draft.refresh_from_db()
+    assert draft.status == AssessmentStatus.IN_REVIEW
+
+
+def test_no_path_of_the_app_changes_a_decided_assessment(client, signed, assessor, administrator):
+    assessment = signed.assessment
+    criterion = assessment.framework.criteria.get(code="TR-1")
+    client.force_login(assessor)
+    for url, data in [
+        (f"/assessments/{assessment.pk}/answers/", {"TR-1-rating": "0"}),
+        (f"/assessments/{assessment.pk}/gate/", {"tobacco-response": "yes", "tobacco-note": "x"}),
+        (f"/assessments/{assessment.pk}/submit/", {}),
+        (f"/assessments/{assessment.pk}/withdraw/", {}),
+        (f"/assessments/attachments/{assessment.attachments.first().pk}/delete/", {}),
+    ]:
+        assert client.post(url, data).status_code == 403, url
+    client.force_login(administrator)
+    admin_url = f"/admin/assessments/assessment/{assessment.pk}/change/"
+    assert client.post(admin_url, {"answers-0-rating": "0"}).status_code == 403
+    assert (
+        client.post(
+            f"/admin/assessments/assessment/{assessment.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert assessment.answers.get(criterion=criterion).rating == 2
+    assert bytes(SignedReview.objects.get().pdf) == bytes(signed.pdf)

@@ -334,10 +334,17 @@ def assessment_decide(request, pk):
     assessment = _get_assessment_for_user(request, pk)
     _require(permissions.can_decide(request.user, assessment))
     form = DecisionForm(request.POST, assessment=assessment)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            workflow.assessment_decide(
+                assessment=assessment, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:  # e.g. the report could not be signed
+            assessment.refresh_from_db()  # the transaction was undone; so is this copy
+            form.add_error(None, error)
+    if form.errors:
         return _rerender_with(request, assessment, form, "decide")
-    workflow.assessment_decide(assessment=assessment, user=request.user, **form.cleaned_data)
-    messages.success(request, _("The decision is recorded."))
+    messages.success(request, _("The decision is recorded and the report signed."))
     return redirect("assessment_detail", assessment.pk)
 
 
