@@ -358,7 +358,9 @@ def test_assessor_and_reviewer_take_a_proposal_to_approval(
             )
         decision_form.get_by_role("button", name="Record the decision").click()
         expect(
-            page.get_by_role("status").filter(has_text="The decision is recorded.")
+            page.get_by_role("status").filter(
+                has_text="The decision is recorded and the report signed."
+            )
         ).to_be_visible()
         expect(status_badge(page)).to_have_text("Approved")
         decision = page.get_by_role("region", name="Decision", exact=True)

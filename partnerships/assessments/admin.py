@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships.assessments import services
 from partnerships.assessments.choices import AssessmentStatus
@@ -37,7 +38,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(SimpleHistoryAdmin):
     list_display = [
         "pk", "proposal", "agency", "assessor", "framework", "status", "computed_outcome",
         "overall_score", "coverage", "decided_outcome", "decided_at",
@@ -98,7 +99,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(SimpleHistoryAdmin):
     """All answers across assessments: where criteria are not met, and why."""
 
     list_display = ["assessment", "criterion", "rating", "not_applicable", "updated_at"]
@@ -120,7 +121,7 @@ class AnswerAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(SimpleHistoryAdmin):
     """Rows written by the workflow: the admin shows them, never edits them."""
 
     def has_add_permission(self, request):

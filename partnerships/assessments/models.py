@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from partnerships.accounts.scoping import visible_to
 from partnerships.assessments.choices import (
@@ -107,6 +108,7 @@ class Assessment(Freezable):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
 
     objects = FreezableManager.from_queryset(AssessmentQuerySet)()
     frozen_message = DECIDED_MESSAGE
@@ -169,6 +171,7 @@ class Answer(AssessmentPart):
     evidence_notes = models.TextField(_("evidence notes"), blank=True)
     comment = models.TextField(_("comment"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
 
     class Meta(AssessmentPart.Meta):
         ordering = ["criterion__principle__number", "criterion__position", "criterion__code"]
@@ -256,6 +259,7 @@ class GateAnswer(AssessmentPart):
     response = models.CharField(_("answer"), max_length=8, choices=GateResponse.choices)
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
 
     class Meta(AssessmentPart.Meta):
         ordering = ["question__position"]
@@ -293,6 +297,7 @@ class Attachment(AssessmentPart):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta(AssessmentPart.Meta):
         ordering = ["uploaded_at", "pk"]

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from partnerships.accounts.models import User
 from partnerships.assessments import permissions
@@ -117,8 +118,10 @@ def assessment_save_answers(
         (to_update if answer.pk else to_create).append(answer)
     if errors:
         raise InvalidAnswers(errors)
-    Answer.objects.bulk_create(to_create)
+    # With history rows, so that the audit trail knows who gave each answer.
+    bulk_create_with_history(to_create, Answer, default_user=user)
     for answer in to_update:
+        answer._history_user = user  # the audit trail's author, inside or outside a request
         answer.save()
     return assessment_refresh_scores(assessment=assessment)
 
@@ -159,6 +162,7 @@ def gate_save(
     if errors:
         raise ValidationError(errors)
     for gate_answer in saved:
+        gate_answer._history_user = user
         gate_answer.save()
     return saved
 
@@ -184,7 +188,7 @@ def attachment_add(
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return Attachment.objects.create(
+    attachment = Attachment(
         assessment=assessment,
         criterion=criterion,
         file=upload,
@@ -194,6 +198,9 @@ def attachment_add(
         sha256=digest.hexdigest(),
         uploaded_by=user,
     )
+    attachment._history_user = user
+    attachment.save()
+    return attachment
 
 
 def attachment_delete(*, attachment: Attachment, user: User) -> None:
@@ -201,4 +208,5 @@ def attachment_delete(*, attachment: Attachment, user: User) -> None:
     _require(
         permissions.can_edit(user, attachment.assessment), _("You cannot edit this assessment.")
     )
+    attachment._history_user = user
     attachment.delete()

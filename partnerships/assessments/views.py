@@ -17,6 +17,7 @@ from partnerships.assessments.forms import (
     GateAnswerForm,
     ReturnForm,
 )
+from partnerships.assessments.history import assessment_changes
 from partnerships.assessments.models import Assessment, Attachment, ExclusionQuestion
 from partnerships.assessments.selectors import (
     assessment_scorecard,
@@ -93,6 +94,9 @@ def assessment_detail(request, pk):
         {
             "assessment": assessment,
             "return_note": _return_note(assessment),
+            "audit_trail": assessment_changes(assessment)
+            if user.has_role(Role.OVERSIGHT)
+            else None,
             "signed_review": SignedReview.objects.filter(assessment=assessment).first(),
             "partner_links": ProposalPartner.objects.filter(
                 proposal=assessment.proposal

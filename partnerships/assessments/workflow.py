@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from partnerships.accounts.models import User
 from partnerships.assessments import notifications, permissions
@@ -37,6 +38,7 @@ def _move(assessment: Assessment, *, to: str, user: User, note: str = "", fields
         assessment=assessment, from_status=assessment.status, to_status=to, user=user, note=note
     )
     assessment.status = to
+    assessment._history_user = user  # the audit trail's author, inside or outside a request
     assessment.save(update_fields=["status", "updated_at", *fields])
 
 
@@ -217,21 +219,24 @@ def assessment_start(*, proposal: Proposal, user: User) -> Assessment:
     assessment.based_on = previous
     assessment.save(update_fields=["based_on"])
     new_criteria = {_criterion_key(c): c for c in assessment.framework.criteria.all()}
-    carried = {}
+    carried, answers = {}, []
     for answer in previous.answers.select_related("criterion"):
         criterion = new_criteria.get(_criterion_key(answer.criterion))
         if criterion is not None:
             carried[answer.criterion_id] = criterion
-            Answer.objects.create(
-                assessment=assessment,
-                criterion=criterion,
-                rating=answer.rating,
-                not_applicable=answer.not_applicable,
-                justification=answer.justification,
-                evidence_notes=answer.evidence_notes,
-                comment=answer.comment,
+            answers.append(
+                Answer(
+                    assessment=assessment,
+                    criterion=criterion,
+                    rating=answer.rating,
+                    not_applicable=answer.not_applicable,
+                    justification=answer.justification,
+                    evidence_notes=answer.evidence_notes,
+                    comment=answer.comment,
+                )
             )
-    Attachment.objects.bulk_create(
+    bulk_create_with_history(answers, Answer, default_user=user)
+    attachments = [
         Attachment(
             assessment=assessment,
             criterion=carried[old.criterion_id],
@@ -244,6 +249,7 @@ def assessment_start(*, proposal: Proposal, user: User) -> Assessment:
         )
         for old in previous.attachments.all()
         if old.criterion_id in carried
-    )
+    ]
+    bulk_create_with_history(attachments, Attachment, default_user=user)
     assessment_refresh_scores(assessment=assessment)
     return assessment

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships.checklists import services
 from partnerships.checklists.models import Criterion, Framework, PrincipleWeight
@@ -69,7 +70,7 @@ def next_version(version: str) -> str:
 
 
 @admin.register(Framework)
-class FrameworkAdmin(FrameworkContentMixin, admin.ModelAdmin):
+class FrameworkAdmin(FrameworkContentMixin, SimpleHistoryAdmin):
     list_display = [
         "name", "version", "status", "criteria_count", "engage_threshold", "conditions_threshold",
         "published_at",
@@ -111,7 +112,7 @@ class FrameworkAdmin(FrameworkContentMixin, admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(FrameworkContentMixin, admin.ModelAdmin):
+class CriterionAdmin(FrameworkContentMixin, SimpleHistoryAdmin):
     list_display = ["code", "framework", "principle", "weight", "is_key", "short_question"]
     list_filter = ["framework", "principle", "is_key"]
     list_select_related = ["framework", "principle"]
@@ -123,7 +124,7 @@ class CriterionAdmin(FrameworkContentMixin, admin.ModelAdmin):
 
 
 @admin.register(PrincipleWeight)
-class PrincipleWeightAdmin(FrameworkContentMixin, admin.ModelAdmin):
+class PrincipleWeightAdmin(FrameworkContentMixin, SimpleHistoryAdmin):
     list_display = ["framework", "principle", "weight"]
     list_filter = ["framework"]
     list_select_related = ["framework", "principle"]

@@ -2,6 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from partnerships.frozen import Freezable, FreezableManager, FreezableQuerySet
 from partnerships.i18n import Localized
@@ -62,6 +63,7 @@ class Framework(Freezable):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     retired_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    history = HistoricalRecords()
     description = Localized("description")
 
     objects = FreezableManager.from_queryset(FrameworkQuerySet)()
@@ -140,6 +142,8 @@ class PrincipleWeight(FrameworkPart):
     principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
     weight = models.PositiveSmallIntegerField(_("weight"), default=1, validators=WEIGHT_VALIDATORS)
 
+    history = HistoricalRecords()
+
     class Meta(FrameworkPart.Meta):
         ordering = ["principle__number"]
         constraints = [
@@ -183,6 +187,7 @@ class Criterion(FrameworkPart):
         _("basis"), max_length=200, blank=True, help_text=_("Where the criterion comes from.")
     )
 
+    history = HistoricalRecords()
     question = Localized("question")
     guidance = Localized("guidance")
     evidence = Localized("evidence")

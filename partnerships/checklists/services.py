@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from partnerships.checklists.models import (
     Criterion,
@@ -70,17 +71,23 @@ def framework_create_version(*, framework: Framework, version: str) -> Framework
         conditions_threshold=framework.conditions_threshold,
         based_on=framework,
     )
-    PrincipleWeight.objects.bulk_create(
-        PrincipleWeight(framework=draft, principle_id=w.principle_id, weight=w.weight)
-        for w in framework.principle_weights.all()
+    bulk_create_with_history(
+        [
+            PrincipleWeight(framework=draft, principle_id=w.principle_id, weight=w.weight)
+            for w in framework.principle_weights.all()
+        ],
+        PrincipleWeight,
     )
     copied_fields = [
         "principle_id", "code", "position", "question_en", "question_zh", "guidance_en",
         "guidance_zh", "evidence_en", "evidence_zh", "weight", "is_key", "allows_not_applicable",
         "basis",
     ]  # fmt: skip
-    Criterion.objects.bulk_create(
-        Criterion(framework=draft, **{field: getattr(c, field) for field in copied_fields})
-        for c in framework.criteria.all()
+    bulk_create_with_history(
+        [
+            Criterion(framework=draft, **{field: getattr(c, field) for field in copied_fields})
+            for c in framework.criteria.all()
+        ],
+        Criterion,
     )
     return draft

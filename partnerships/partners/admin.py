@@ -1,10 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships.partners.models import Partner
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(SimpleHistoryAdmin):
     list_display = [
         "legal_name", "partner_type", "country", "economy_group", "global_compact_participant",
     ]  # fmt: skip

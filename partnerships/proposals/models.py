@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from partnerships.accounts.models import Agency
 from partnerships.accounts.scoping import visible_to
@@ -98,6 +99,7 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords()
     objects = ProposalQuerySet.as_manager()
 
     class Meta:
@@ -124,6 +126,8 @@ class ProposalPartner(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="partner_links")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="proposal_links")
     role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["proposal", "role", "partner__legal_name"]

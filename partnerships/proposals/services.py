@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from partnerships.accounts.models import User
 from partnerships.assessments import permissions
@@ -88,5 +89,5 @@ def proposal_save(
             partner.save()
         links.append(ProposalPartner(proposal=proposal, partner=partner, role=row.role))
     proposal.partner_links.all().delete()
-    ProposalPartner.objects.bulk_create(links)
+    bulk_create_with_history(links, ProposalPartner, default_user=user)
     return proposal
