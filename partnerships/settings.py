@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "partnerships.proposals",
     "partnerships.assessments",
     "partnerships.reports",
+    "partnerships.oversight",
     "partnerships.demo",
 ]
 

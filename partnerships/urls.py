@@ -15,6 +15,7 @@ urlpatterns = [
     path("proposals/", include("partnerships.proposals.urls")),
     path("assessments/", include("partnerships.assessments.urls")),
     path("principles/", include("partnerships.principles.urls")),
+    path("oversight/", include("partnerships.oversight.urls")),
     path("verify/", reports_views.verify, name="verify"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -23,7 +23,16 @@ APP_MODELS = [
     model
     for model in admin.site._registry
     if model._meta.app_label
-    in {"accounts", "principles", "checklists", "partners", "proposals", "assessments", "reports"}
+    in {
+        "accounts",
+        "principles",
+        "checklists",
+        "partners",
+        "proposals",
+        "assessments",
+        "reports",
+        "oversight",
+    }
 ]
 
 
@@ -43,6 +52,7 @@ def test_every_model_of_the_app_is_in_the_admin():
         "agency", "user", "sourceparagraph", "principle", "framework", "principleweight",
         "criterion", "partner", "proposal", "contributiontype", "assessment", "answer",
         "gateanswer", "attachment", "statuschange", "exclusionquestion", "signedreview",
+        "principlescore", "representationtarget",
     }  # fmt: skip
 
 
@@ -69,6 +79,9 @@ def test_change_pages_open(admin_client, agency, assessor, reviewer, model):
         upload=pdf_upload(),
     )
     approve(assessment, reviewer)
+    from partnerships.oversight.models import RepresentationTarget
+
+    RepresentationTarget.objects.create(economy_group="developing", target_share=40)
     obj = model.objects.first()
     assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
 

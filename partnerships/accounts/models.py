@@ -42,3 +42,8 @@ class User(AbstractUser):
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
+
+    @property
+    def reads_portfolio(self) -> bool:
+        """Oversight reads every agency's portfolio, a Reviewer their agency's."""
+        return self.has_role(Role.OVERSIGHT) or self.has_role(Role.REVIEWER)

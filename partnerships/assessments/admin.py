@@ -10,8 +10,11 @@ from partnerships.assessments.models import (
     Attachment,
     ExclusionQuestion,
     GateAnswer,
+    PrincipleScore,
     StatusChange,
 )
+from partnerships.oversight.exports import assessment_rows, csv_response, xlsx_response
+from partnerships.reports.archive import signed_reviews_zip
 
 DECIDED = {AssessmentStatus.APPROVED, AssessmentStatus.REJECTED}
 
@@ -29,9 +32,9 @@ class AnswerInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return (obj is None or obj.status not in DECIDED) and super().has_change_permission(
-            request, obj
-        )
+        # Answers are corrected only while the assessor may still change them: never
+        # under review (four eyes) nor once decided.
+        return (obj is None or obj.is_editable) and super().has_change_permission(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("criterion")
@@ -45,8 +48,11 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     ]  # fmt: skip
     list_display_links = ["pk", "proposal"]
     list_filter = [
-        "status", "computed_outcome", "decided_outcome", "framework", "proposal__agency",
+        "proposal__agency", "status", "computed_outcome", "decided_outcome", "framework",
+        "proposal__partners__economy_group", "proposal__partners__partner_type",
+        ("decided_at", admin.DateFieldListFilter),
     ]  # fmt: skip
+    actions = ["export_csv", "export_xlsx", "download_signed_reviews"]
     list_select_related = ["proposal__agency", "assessor", "framework"]
     search_fields = ["proposal__title", "assessor__username", "assessor__last_name"]
     date_hierarchy = "created_at"
@@ -65,9 +71,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return (obj is None or obj.status not in DECIDED) and super().has_change_permission(
-            request, obj
-        )
+        return (obj is None or obj.is_editable) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return (obj is None or obj.status not in DECIDED) and super().has_delete_permission(
@@ -77,6 +81,18 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("agency"), ordering="proposal__agency__acronym")
     def agency(self, assessment):
         return assessment.proposal.agency
+
+    @admin.action(description=_("Export the selected assessments as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return csv_response("assessments.csv", assessment_rows(queryset))
+
+    @admin.action(description=_("Export the selected assessments as XLSX"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return xlsx_response("assessments.xlsx", assessment_rows(queryset), title="assessments")
+
+    @admin.action(description=_("Download the selected signed reviews (zip)"), permissions=["view"])
+    def download_signed_reviews(self, request, queryset):
+        return signed_reviews_zip(queryset)
 
     def save_formset(self, request, form, formset, change):
         # Answers go through the service so the stored scores stay in step.
@@ -169,3 +185,10 @@ class ExclusionQuestionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PrincipleScore)
+class PrincipleScoreAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "principle", "score", "answered", "applicable"]
+    list_filter = ["principle", "assessment__proposal__agency", "assessment__status"]
+    list_select_related = ["assessment__proposal", "principle"]

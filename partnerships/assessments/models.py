@@ -306,6 +306,32 @@ class Attachment(AssessmentPart):
         return self.original_name
 
 
+class PrincipleScore(AssessmentPart):
+    """An assessment's score for one principle, as the scoring engine computed it: kept
+    in the database so that portfolio figures and exports aggregate there."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="principle_scores"
+    )
+    principle = models.ForeignKey(
+        "principles.Principle", on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    applicable = models.PositiveSmallIntegerField()
+    answered = models.PositiveSmallIntegerField()
+
+    class Meta(AssessmentPart.Meta):
+        ordering = ["principle__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "principle"], name="one_score_per_principle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principle_id}: {self.score}"
+
+
 class StatusChange(Freezable):
     """One step of an assessment's workflow; the timeline is never rewritten."""
 
@@ -319,6 +345,9 @@ class StatusChange(Freezable):
     created_at = models.DateTimeField(auto_now_add=True)
 
     frozen_message = "The status history cannot be rewritten."
+    # Nothing is added after the decision either: the workflow writes a step's row
+    # before it moves the assessment.
+    frozen_parent = "assessment"
 
     class Meta(Freezable.Meta):
         ordering = ["created_at", "pk"]

@@ -25,7 +25,8 @@ def _send(template: str, assessment, recipients, **context) -> None:
     subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
     body = render_to_string(f"emails/{template}.txt", context)
     messages = [(subject, body, None, [address]) for address in addresses]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    # robust: a mail server that fails is logged and never undoes or hides the change.
+    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False), robust=True)
 
 
 def agency_reviewers(assessment):

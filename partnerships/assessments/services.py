@@ -24,11 +24,13 @@ from partnerships.assessments.models import (
     Attachment,
     ExclusionQuestion,
     GateAnswer,
+    PrincipleScore,
 )
 from partnerships.assessments.scoring import ScoreCard
 from partnerships.assessments.selectors import assessment_scorecard
 from partnerships.checklists.models import Criterion, Framework
 from partnerships.partners import economies
+from partnerships.principles.models import Principle
 from partnerships.proposals.models import Proposal
 
 
@@ -75,12 +77,24 @@ def assessment_create(
 
 
 def assessment_refresh_scores(*, assessment: Assessment) -> ScoreCard:
-    """Store the engine's figures on the assessment, for lists and filters."""
+    """Store the engine's figures on the assessment, for lists, filters and the portfolio."""
     card = assessment_scorecard(assessment)
     assessment.computed_outcome = card.outcome
     assessment.overall_score = card.overall_percent
     assessment.coverage = card.coverage_percent
     assessment.save(update_fields=["computed_outcome", "overall_score", "coverage", "updated_at"])
+    principle_ids = dict(Principle.objects.values_list("key", "pk"))
+    PrincipleScore.objects.filter(assessment=assessment).delete()
+    PrincipleScore.objects.bulk_create(
+        PrincipleScore(
+            assessment=assessment,
+            principle_id=principle_ids[score.principle],
+            score=score.percent,
+            applicable=score.applicable,
+            answered=score.answered,
+        )
+        for score in card.principles
+    )
     return card
 
 

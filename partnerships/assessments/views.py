@@ -26,6 +26,7 @@ from partnerships.assessments.selectors import (
     attachments_by_criterion,
     criteria_by_principle,
 )
+from partnerships.frozen import FrozenRecordError
 from partnerships.proposals.models import ProposalPartner
 from partnerships.reports.models import SignedReview
 
@@ -276,6 +277,8 @@ def _transition(request, pk, action, success_message, **kwargs):
         action(assessment=assessment, user=request.user, **kwargs)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except FrozenRecordError:
+        messages.error(request, _("Someone decided this assessment meanwhile: it cannot change."))
     else:
         messages.success(request, success_message)
     return redirect("assessment_detail", assessment.pk)
@@ -346,6 +349,9 @@ def assessment_decide(request, pk):
         except ValidationError as error:  # e.g. the report could not be signed
             assessment.refresh_from_db()  # the transaction was undone; so is this copy
             form.add_error(None, error)
+        except FrozenRecordError:  # decided meanwhile, by a second click or a colleague
+            messages.error(request, _("This assessment was decided meanwhile."))
+            return redirect("assessment_detail", assessment.pk)
     if form.errors:
         return _rerender_with(request, assessment, form, "decide")
     messages.success(request, _("The decision is recorded and the report signed."))

@@ -27,6 +27,13 @@ Status = AssessmentStatus
 APPROVING_OUTCOMES = {Outcome.ENGAGE, Outcome.ENGAGE_WITH_CONDITIONS}
 
 
+def _lock(assessment: Assessment) -> None:
+    """Hold the assessment's row for this transaction and read its current state, so that
+    two people acting at once (or a double click) cannot both move it."""
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).exists()
+    assessment.refresh_from_db()
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(_("You cannot do this with this assessment."))
@@ -60,6 +67,7 @@ def submission_problems(assessment: Assessment) -> list[str]:
 
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
+    _lock(assessment)
     _require(permissions.can_edit(user, assessment))
     problems = submission_problems(assessment)
     if problems:
@@ -73,6 +81,7 @@ def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
 
 @transaction.atomic
 def assessment_start_review(*, assessment: Assessment, user: User) -> Assessment:
+    _lock(assessment)
     _require(permissions.can_start_review(user, assessment))
     assessment.reviewer = user
     _move(assessment, to=Status.IN_REVIEW, user=user, fields=["reviewer"])
@@ -81,6 +90,7 @@ def assessment_start_review(*, assessment: Assessment, user: User) -> Assessment
 
 @transaction.atomic
 def assessment_return(*, assessment: Assessment, user: User, note: str) -> Assessment:
+    _lock(assessment)
     _require(permissions.can_decide(user, assessment))
     if not note.strip():
         raise ValidationError({"note": _("Tell the assessor what to change.")})
@@ -133,6 +143,7 @@ def assessment_decide(
     The final report is rendered in `language`, signed and stored in the same
     transaction: if signing fails, the assessment stays undecided.
     """
+    _lock(assessment)
     _require(permissions.can_decide(user, assessment))
     problems = decision_problems(
         assessment, outcome=outcome, note=note, conditions=conditions, justification=justification
@@ -171,6 +182,7 @@ def assessment_decide(
 
 @transaction.atomic
 def assessment_withdraw(*, assessment: Assessment, user: User, note: str = "") -> Assessment:
+    _lock(assessment)
     _require(permissions.can_withdraw(user, assessment))
     _move(assessment, to=Status.WITHDRAWN, user=user, note=note.strip())
     return assessment

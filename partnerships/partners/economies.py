@@ -32,6 +32,7 @@ class CountryClassification:
     code: str
     name: str
     group: EconomyGroup
+    region: str  # UN M49 region: Africa, Americas, Asia, Europe, Oceania
     basis: str  # "wesp": listed by WESP; "decision": this file's explicit decision
     note: str
 
@@ -44,11 +45,16 @@ def classifications() -> dict[str, CountryClassification]:
                 code=row["iso_alpha2"],
                 name=row["name"],
                 group=EconomyGroup(row["economy_group"]),
+                region=row["region"],
                 basis=row["basis"],
                 note=row["note"],
             )
             for row in csv.DictReader(data)
         }
+
+
+def region_of(country_code: str) -> str:
+    return classifications()[country_code.upper()].region
 
 
 def economy_group_of(country_code: str) -> EconomyGroup:

@@ -32,6 +32,7 @@ class PartnerQuerySet(models.QuerySet):
         if "country" in kwargs:
             country = str(kwargs["country"])
             kwargs["economy_group"] = economies.economy_group_of(country)
+            kwargs["region"] = economies.region_of(country)
             kwargs["classification_edition"] = economies.EDITION
         return super().update(**kwargs)
 
@@ -58,6 +59,7 @@ class Partner(models.Model):
     economy_group = models.CharField(
         _("economy group"), max_length=12, choices=EconomyGroup.choices, editable=False
     )
+    region = models.CharField(_("region"), max_length=12, editable=False, db_index=True, default="")
     classification_edition = models.CharField(
         _("classification edition"), max_length=40, editable=False
     )
@@ -88,7 +90,9 @@ class Partner(models.Model):
         self.classify()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "country" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "economy_group", "classification_edition"}
+            kwargs["update_fields"] = {
+                *update_fields, "economy_group", "region", "classification_edition",
+            }  # fmt: skip
         super().save(*args, **kwargs)
 
     @property
@@ -104,4 +108,5 @@ class Partner(models.Model):
     def classify(self) -> None:
         """The group is derived from the country, never typed in."""
         self.economy_group = economies.economy_group_of(self.country.code)
+        self.region = economies.region_of(self.country.code)
         self.classification_edition = economies.EDITION

@@ -31,13 +31,11 @@ class ProposalForm(forms.ModelForm):
             "start_date": DateInput(),
             "end_date": DateInput(),
             "countries": forms.SelectMultiple(attrs={"size": 8}),
-        }
-        help_texts = {
-            "countries": _("Hold Ctrl (Cmd on a Mac) to choose several."),
             "un_name_or_emblem_use": forms.Textarea(attrs={"rows": 2}),
             "exclusivity_details": forms.Textarea(attrs={"rows": 2}),
             "complementarity": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {"countries": _("Hold Ctrl (Cmd on a Mac) to choose several.")}
 
     def clean(self):
         data = super().clean()
@@ -75,8 +73,9 @@ class PartnerRowForm(forms.Form):
     new_partner_type = forms.ChoiceField(
         label=_("Type"), choices=[("", "—"), *PartnerType.choices], required=False
     )
+    # A callable: country names follow the language of each request.
     new_country = LazyTypedChoiceField(
-        label=_("Country"), choices=[("", "—"), *countries], required=False
+        label=_("Country"), choices=lambda: [("", "—"), *countries], required=False
     )
     new_website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     new_global_compact_participant = forms.BooleanField(
@@ -117,6 +116,13 @@ class PartnerRowForm(forms.Form):
 
 
 class BasePartnerRowFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The registry is read once for all rows, not once per row.
+        choices = list(self.forms[0].fields["partner"].choices) if self.forms else []
+        for form in self.forms:
+            form.fields["partner"].widget.choices = choices
+
     def clean(self):
         if any(self.errors):
             return
@@ -144,7 +150,7 @@ class BasePartnerRowFormSet(forms.BaseFormSet):
 
 
 PartnerRowFormSet = forms.formset_factory(
-    PartnerRowForm, formset=BasePartnerRowFormSet, extra=2, can_delete=True, max_num=30
+    PartnerRowForm, formset=BasePartnerRowFormSet, extra=3, can_delete=True, max_num=30
 )
 
 

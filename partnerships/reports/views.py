@@ -55,6 +55,19 @@ class VerifyForm(forms.Form):
 def verify(request):
     """Public: anyone can check that a review PDF is authentic and unchanged."""
     result = None
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if request.method == "POST" and declared > settings.VERIFY_MAX_BYTES + 65536:
+        # Refused before the body is read: an oversized upload never fills the server.
+        upload_error = _("This file is %(size)s; the limit is %(limit)s.") % {
+            "size": filesizeformat(declared),
+            "limit": filesizeformat(settings.VERIFY_MAX_BYTES),
+        }
+        return render(
+            request,
+            "reports/verify.html",
+            {"form": VerifyForm(), "upload_error": upload_error},
+            status=413,
+        )
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
         if form.is_valid():

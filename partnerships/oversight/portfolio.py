@@ -1,0 +1,179 @@
+"""Portfolio figures for oversight, every one aggregated in the database.
+
+Each function takes the assessments in scope (a queryset) and answers with a few
+queries whatever the size of the portfolio.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf, TruncQuarter
+
+from partnerships.accounts.models import Agency
+from partnerships.assessments.choices import AssessmentStatus
+from partnerships.assessments.models import Answer, Assessment, PrincipleScore
+from partnerships.oversight.models import RepresentationTarget
+from partnerships.partners.economies import EconomyGroup
+from partnerships.proposals.models import PartnerRole, Proposal, ProposalPartner
+
+
+@dataclass(frozen=True)
+class PortfolioFilter:
+    agency: Agency | None = None
+    start: date | None = None
+    end: date | None = None
+    partner_type: str = ""
+
+
+def scoped_assessments(user, portfolio_filter: PortfolioFilter) -> QuerySet[Assessment]:
+    """The assessments the figures count: visible to the user, not withdrawn, filtered."""
+    assessments = Assessment.objects.for_user(user).exclude(status=AssessmentStatus.WITHDRAWN)
+    if portfolio_filter.agency:
+        assessments = assessments.filter(proposal__agency=portfolio_filter.agency)
+    if portfolio_filter.start:
+        assessments = assessments.filter(created_at__date__gte=portfolio_filter.start)
+    if portfolio_filter.end:
+        assessments = assessments.filter(created_at__date__lte=portfolio_filter.end)
+    if portfolio_filter.partner_type:
+        assessments = assessments.filter(
+            proposal__in=Proposal.objects.filter(
+                partners__partner_type=portfolio_filter.partner_type
+            )
+        )
+    return assessments
+
+
+def with_outcome(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """The outcome that counts: the decision where there is one, else the computed one."""
+    return assessments.annotate(
+        outcome=Coalesce(NullIf("decided_outcome", Value("")), F("computed_outcome"))
+    )
+
+
+def counts_by_agency(assessments: QuerySet[Assessment], field: str) -> list[dict]:
+    """[{"agency": "UNDP", field: value, "n": 3}, ...] for status or outcome."""
+    return list(
+        with_outcome(assessments)
+        .values(agency=F("proposal__agency__acronym"), value=F(field))
+        .annotate(n=Count("pk"))
+        .order_by("agency", "value")
+    )
+
+
+def principle_averages(assessments: QuerySet[Assessment]) -> list[dict]:
+    return list(
+        PrincipleScore.objects.filter(assessment__in=assessments, score__isnull=False)
+        .values(
+            "principle__number",
+            "principle__key",
+            "principle__short_name_en",
+            "principle__short_name_zh",
+        )
+        .annotate(average=Avg("score"), assessments=Count("assessment", distinct=True))
+        .order_by("principle__number")
+    )
+
+
+def criteria_not_met(assessments: QuerySet[Assessment], *, key_only=False, limit=10) -> list[dict]:
+    answers = Answer.objects.filter(assessment__in=assessments, rating=0)
+    if key_only:
+        answers = answers.filter(criterion__is_key=True)
+    return list(
+        answers.values("criterion__code", "criterion__question_en", "criterion__question_zh")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "criterion__code")[:limit]
+    )
+
+
+def decision_times(assessments: QuerySet[Assessment]) -> dict:
+    """Median and 90th percentile of submission → decision (nearest rank), and the count."""
+    decided = (
+        assessments.filter(decided_at__isnull=False, submitted_at__isnull=False)
+        .annotate(
+            duration=ExpressionWrapper(
+                F("decided_at") - F("submitted_at"), output_field=DurationField()
+            )
+        )
+        .order_by("duration", "pk")
+    )
+    count = decided.count()
+
+    def percentile(p: float) -> timedelta | None:
+        if not count:
+            return None
+        rank = max(1, math.ceil(p * count))
+        return decided.values_list("duration", flat=True)[rank - 1]
+
+    return {"count": count, "median": percentile(0.5), "p90": percentile(0.9)}
+
+
+def representation(assessments: QuerySet[Assessment], by: str) -> dict:
+    """Partners of the proposals in scope, and their value, by economy group or region.
+
+    A proposal's value counts once, for its lead partner (or, without one, for none).
+    """
+    proposals = Proposal.objects.filter(pk__in=assessments.values("proposal_id"))
+    links = ProposalPartner.objects.filter(proposal__in=proposals)
+    field = f"partner__{by}"
+    partners = dict(
+        links.values_list(field).annotate(n=Count("partner", distinct=True)).order_by(field)
+    )
+    total = sum(partners.values())
+    values = list(
+        links.filter(role=PartnerRole.LEAD, proposal__value__isnull=False)
+        .values(group=F(field), currency=F("proposal__currency"))
+        .annotate(total=Sum("proposal__value"))
+        .order_by("group", "currency")
+    )
+    rows = []
+    keys = list(EconomyGroup.values) if by == "economy_group" else sorted(partners)
+    targets = (
+        dict(RepresentationTarget.objects.values_list("economy_group", "target_share"))
+        if by == "economy_group"
+        else {}
+    )
+    for key in keys:
+        count = partners.get(key, 0)
+        share = Decimal(count * 100) / total if total else None
+        target = targets.get(key)
+        rows.append(
+            {
+                "key": key,
+                "label": EconomyGroup(key).label if by == "economy_group" else key,
+                "partners": count,
+                "share": share.quantize(Decimal("0.1")) if share is not None else None,
+                "target": target,
+                "below_target": target is not None and share is not None and share < target,
+                "values": [v for v in values if v["group"] == key],
+            }
+        )
+    return {"rows": rows, "total": total}
+
+
+def quarterly_trend(assessments: QuerySet[Assessment]) -> list[dict]:
+    return list(
+        with_outcome(assessments)
+        .annotate(quarter=TruncQuarter("created_at"))
+        .values("quarter")
+        .annotate(
+            n=Count("pk"),
+            engage=Count("pk", filter=Q(outcome="engage")),
+            conditions=Count("pk", filter=Q(outcome="engage_with_conditions")),
+            do_not_engage=Count("pk", filter=Q(outcome="do_not_engage")),
+            average=Avg("overall_score"),
+        )
+        .order_by("quarter")
+    )

@@ -1,0 +1,186 @@
+"""The portfolio dashboard, checked against a small portfolio worked out by hand.
+
+A1 UNDP: every criterion "fully met" → 100 on every principle; approved, Engage;
+   submitted 10 days before the decision; lead P1 (Kenya, developing, Africa), 1,000 USD.
+A2 UNDP: every criterion "largely met" → 66.7 everywhere; approved, Engage with conditions;
+   2 days; lead P2 (Germany, developed, Europe) 500 USD, co-partner P3 (Georgia, NGO,
+   transition, Asia).
+A3 WHO: "largely met" but IN-1 (key, weight 2) "not met" → IN (0*2+2*2+2*2+2*1)/(3*7) = 47.6,
+   others 66.7, overall (7*2/3*100 + 1000/21)/8 = 64.3; rejected, Do not engage; 4 days;
+   lead P1, 300 EUR.
+A4 UNDP: every criterion "partially met" → 33.3; draft; computed Do not engage; lead P1.
+A5 UNDP: withdrawn — never counted.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from partnerships.assessments import workflow
+from partnerships.assessments.models import Assessment
+from partnerships.oversight.models import RepresentationTarget
+from partnerships.partners.models import PartnerType
+from tests.factories import PartnerFactory, ProposalFactory, ProposalPartnerFactory, UserFactory
+from tests.helpers import answer_all, pass_gate
+
+pytestmark = pytest.mark.django_db
+
+
+def decided(proposal, assessor, reviewer, *, days, rating, **overrides):
+    assessment = workflow.assessment_start(proposal=proposal, user=assessor)
+    pass_gate(assessment)
+    answer_all(assessment, rating=rating, **overrides)
+    workflow.assessment_submit(assessment=assessment, user=assessor)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        submitted_at=timezone.now() - timedelta(days=days)
+    )
+    workflow.assessment_start_review(assessment=assessment, user=reviewer)
+    assessment.refresh_from_db()
+    outcome = assessment.computed_outcome
+    workflow.assessment_decide(
+        assessment=assessment,
+        user=reviewer,
+        outcome=outcome,
+        note="Decided.",
+        conditions="Reports." if outcome == "engage_with_conditions" else "",
+    )
+    return assessment
+
+
+@pytest.fixture
+def portfolio(agency, other_agency, assessor, reviewer):
+    p1 = PartnerFactory(legal_name="P1", country="KE", partner_type=PartnerType.BUSINESS_SME)
+    p2 = PartnerFactory(legal_name="P2", country="DE", partner_type=PartnerType.BUSINESS_LARGE)
+    p3 = PartnerFactory(legal_name="P3", country="GE", partner_type=PartnerType.NGO)
+
+    def proposal(agency, lead, value=None, currency="USD", co=None):
+        made = ProposalFactory(agency=agency, value=value, currency=currency)
+        ProposalPartnerFactory(proposal=made, partner=lead, role="lead")
+        if co:
+            ProposalPartnerFactory(proposal=made, partner=co, role="co_partner")
+        return made
+
+    who_assessor = UserFactory(agency=other_agency, roles=["Assessor"])
+    who_reviewer = UserFactory(agency=other_agency, roles=["Reviewer"])
+    a1 = decided(proposal(agency, p1, 1000), assessor, reviewer, days=10, rating=3)
+    a2 = decided(proposal(agency, p2, 500, co=p3), assessor, reviewer, days=2, rating=2)
+    a3 = decided(
+        proposal(other_agency, p1, 300, "EUR"), who_assessor, who_reviewer, days=4, rating=2, IN_1=0
+    )
+    a4 = workflow.assessment_start(proposal=proposal(agency, p1), user=assessor)
+    pass_gate(a4)
+    answer_all(a4, rating=1)
+    a5 = workflow.assessment_start(
+        proposal=proposal(agency, PartnerFactory(country="JP")), user=assessor
+    )
+    workflow.assessment_withdraw(assessment=a5, user=assessor)
+    RepresentationTarget.objects.create(economy_group="developing", target_share=50)
+    return a1, a2, a3, a4
+
+
+def test_figures_match_the_hand_worked_portfolio(client, oversight, portfolio):
+    _a1, _a2, a3, _a4 = portfolio
+    assert (str(a3.overall_score), a3.computed_outcome) == ("64.3", "do_not_engage")
+    client.force_login(oversight)
+    context = client.get("/oversight/").context
+
+    assert context["total"] == 4
+    assert context["outcome_table"]["UNDP"] == {
+        "engage": 1, "engage_with_conditions": 1, "do_not_engage": 1, "incomplete": 0,
+    }  # fmt: skip
+    assert context["outcome_table"]["WHO"]["do_not_engage"] == 1
+    assert (
+        context["status_table"]["UNDP"]["approved"] == 2
+        and context["status_table"]["UNDP"]["draft"] == 1
+    )
+    assert context["status_table"]["WHO"]["rejected"] == 1
+
+    averages = {
+        row["principle__key"]: round(float(row["average"]), 1) for row in context["averages"]
+    }
+    assert averages["common_purpose"] == pytest.approx(66.7)  # (100 + 66.7 + 66.7 + 33.3) / 4
+    assert averages["independence_neutrality"] == pytest.approx(
+        61.9
+    )  # (100 + 66.7 + 47.6 + 33.3) / 4
+    assert context["weakest"]["principle__key"] == "independence_neutrality"
+    assert [(r["criterion__code"], r["n"]) for r in context["not_met"]] == [("IN-1", 1)]
+    assert [(r["criterion__code"], r["n"]) for r in context["key_failures"]] == [("IN-1", 1)]
+
+    times = context["times"]
+    assert times["count"] == 3  # durations 2, 4, 10 days: nearest-rank median 4, 90th 10
+    assert times["median_days"] == "4.0" and times["p90_days"] == "10.0"
+
+    groups = {row["key"]: row for row in context["groups"]["rows"]}
+    assert context["groups"]["total"] == 3  # P1 counts once
+    assert {k: (r["partners"], float(r["share"])) for k, r in groups.items()} == {
+        "developed": (1, 33.3), "developing": (1, 33.3), "transition": (1, 33.3),
+    }  # fmt: skip
+    assert groups["developing"]["below_target"] and not groups["developed"]["below_target"]
+    assert [(v["currency"], int(v["total"])) for v in groups["developing"]["values"]] == [
+        ("EUR", 300),
+        ("USD", 1000),
+    ]
+    assert [(v["currency"], int(v["total"])) for v in groups["developed"]["values"]] == [
+        ("USD", 500)
+    ]
+    regions = {row["key"]: row["partners"] for row in context["regions"]["rows"]}
+    assert regions == {"Africa": 1, "Asia": 1, "Europe": 1}
+
+    [quarter] = context["trend"]
+    assert (quarter["n"], quarter["engage"], quarter["conditions"], quarter["do_not_engage"]) == (
+        4,
+        1,
+        1,
+        2,
+    )
+    assert round(float(quarter["average"]), 2) == pytest.approx(
+        66.08, abs=0.01
+    )  # (100+66.7+64.3+33.3)/4
+
+    page = client.get("/oversight/").content.decode()
+    assert "below the target of 50 %" in page and "Weakest principle" in page
+    assert page.count("<svg") >= 4  # each chart is drawn, with its table beside it
+
+
+def test_filters(client, oversight, reviewer, portfolio, other_agency):
+    client.force_login(oversight)
+    assert client.get("/oversight/", {"agency": other_agency.pk}).context["total"] == 1
+    assert client.get("/oversight/", {"partner_type": "ngo"}).context["total"] == 1
+    assert (
+        client.get("/oversight/", {"start": "2000-01-01", "end": "2000-12-31"}).context["total"]
+        == 0
+    )
+    response = client.get("/oversight/", {"start": "2026-12-01", "end": "2026-01-01"})
+    assert response.status_code == 200
+    assert "cannot be before its start" in response.content.decode()
+    assert client.get("/oversight/", {"agency": "not-a-number"}).status_code == 200
+
+    client.force_login(reviewer)
+    context = client.get("/oversight/", {"agency": other_agency.pk}).context
+    assert context["total"] == 3  # a reviewer's portfolio is their agency's, whatever is asked
+    assert "agency" not in context["form"].fields
+
+
+def test_assessors_do_not_see_the_portfolio(client, assessor):
+    client.force_login(assessor)
+    assert client.get("/oversight/").status_code == 403
+
+
+def test_dashboard_query_count_does_not_grow(
+    client, oversight, portfolio, agency, assessor, reviewer
+):
+    client.force_login(oversight)
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get("/oversight/").status_code == 200
+        return len(context)
+
+    few = queries()
+    for days in [1, 3]:
+        made = ProposalPartnerFactory(proposal__agency=agency, partner__country="BR").proposal
+        decided(made, assessor, reviewer, days=days, rating=3)
+    assert queries() == few
