@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "partnerships.assessments",
     "partnerships.reports",
     "partnerships.oversight",
+    "partnerships.sanctions",
     "partnerships.demo",
 ]
 
@@ -149,6 +150,9 @@ SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [str(SIGNING_DIR / "develo
 SIGNING_LOCATION = env_str("SIGNING_LOCATION", "")
 # Largest PDF accepted by the public verification page.
 VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 20 * 1024 * 1024)
+
+# Sanctions screening: a name score (0–100) at or above this opens a hit for review.
+SANCTIONS_MATCH_THRESHOLD = env_int("SANCTIONS_MATCH_THRESHOLD", 88)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("assessments/", include("partnerships.assessments.urls")),
     path("principles/", include("partnerships.principles.urls")),
     path("oversight/", include("partnerships.oversight.urls")),
+    path("sanctions/", include("partnerships.sanctions.urls")),
     path("verify/", reports_views.verify, name="verify"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

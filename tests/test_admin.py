@@ -12,6 +12,7 @@ from tests.factories import (
     AssessmentFactory,
     CriterionFactory,
     FrameworkFactory,
+    PartnerFactory,
     ProposalFactory,
     ProposalPartnerFactory,
     UserFactory,
@@ -32,6 +33,7 @@ APP_MODELS = [
         "assessments",
         "reports",
         "oversight",
+        "sanctions",
     }
 ]
 
@@ -52,7 +54,8 @@ def test_every_model_of_the_app_is_in_the_admin():
         "agency", "user", "sourceparagraph", "principle", "framework", "principleweight",
         "criterion", "partner", "proposal", "contributiontype", "assessment", "answer",
         "gateanswer", "attachment", "statuschange", "exclusionquestion", "signedreview",
-        "principlescore", "representationtarget",
+        "principlescore", "representationtarget", "sanctionslist", "sanctionsentry",
+        "screeninghit",
     }  # fmt: skip
 
 
@@ -82,6 +85,13 @@ def test_change_pages_open(admin_client, agency, assessor, reviewer, model):
     from partnerships.oversight.models import RepresentationTarget
 
     RepresentationTarget.objects.create(economy_group="developing", target_share=40)
+    from pathlib import Path
+
+    from partnerships.sanctions.importing import import_list
+
+    sample = Path(__file__).parent / "data" / "consolidated_sample.xml"
+    import_list(sample.read_bytes(), source="sample")
+    PartnerFactory(legal_name="Golden Star Shipping")
     obj = model.objects.first()
     assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
 

@@ -16,7 +16,7 @@ class Role(models.TextChoices):
 # reference data and accounts.
 _APP_LABELS = [
     "accounts", "principles", "checklists", "partners", "proposals", "assessments", "reports",
-    "oversight",
+    "oversight", "sanctions",
 ]  # fmt: skip
 
 

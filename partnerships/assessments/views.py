@@ -29,6 +29,8 @@ from partnerships.assessments.selectors import (
 from partnerships.frozen import FrozenRecordError
 from partnerships.proposals.models import ProposalPartner
 from partnerships.reports.models import SignedReview
+from partnerships.sanctions.models import SanctionsList
+from partnerships.sanctions.services import proposal_hits
 
 Status = AssessmentStatus
 
@@ -49,6 +51,14 @@ def _return_note(assessment: Assessment) -> str:
         return ""
     last = assessment.status_changes.filter(to_status=Status.RETURNED).last()
     return last.note if last else ""
+
+
+def _hits_for(user, assessment: Assessment) -> list:
+    hits = list(proposal_hits(assessment.proposal))
+    decides = user.has_role(Role.REVIEWER) and user.agency_id == assessment.proposal.agency_id
+    for hit in hits:
+        hit.can_decide = decides
+    return hits
 
 
 def _require(allowed: bool) -> None:
@@ -99,6 +109,8 @@ def assessment_detail(request, pk):
             if user.has_role(Role.OVERSIGHT)
             else None,
             "signed_review": SignedReview.objects.filter(assessment=assessment).first(),
+            "hits": _hits_for(user, assessment),
+            "sanctions_list": SanctionsList.current(),
             "partner_links": ProposalPartner.objects.filter(
                 proposal=assessment.proposal
             ).select_related("partner"),

@@ -22,6 +22,8 @@ from partnerships.checklists.models import Criterion, Framework
 from partnerships.proposals.models import Proposal
 from partnerships.reports.services import review_sign
 from partnerships.reports.signing import SigningError
+from partnerships.sanctions.models import HitStatus
+from partnerships.sanctions.services import proposal_hits
 
 Status = AssessmentStatus
 APPROVING_OUTCOMES = {Outcome.ENGAGE, Outcome.ENGAGE_WITH_CONDITIONS}
@@ -62,6 +64,12 @@ def submission_problems(assessment: Assessment) -> list[str]:
         )
     elif card.applicable == 0:
         problems.append(_("At least one criterion must apply."))
+    open_hits = proposal_hits(assessment.proposal).filter(status=HitStatus.OPEN)
+    for hit in open_hits:
+        problems.append(
+            _("A reviewer must clear or confirm the sanctions screening hit on %(partner)s.")
+            % {"partner": hit.partner_name}
+        )
     return problems
 
 
@@ -110,6 +118,12 @@ def decision_problems(
         problems["note"] = _("A decision needs a note.")
     if outcome == Outcome.ENGAGE_WITH_CONDITIONS and not conditions.strip():
         problems["conditions"] = _("State the conditions of engagement.")
+    if outcome in APPROVING_OUTCOMES and proposal_hits(assessment.proposal).filter(
+        status=HitStatus.CONFIRMED
+    ):
+        problems["outcome"] = _(
+            "A partner is confirmed on the UN sanctions list: the outcome must be Do not engage."
+        )
     concerns = gate_concerns(assessment)
     if concerns and outcome == Outcome.ENGAGE:
         problems["outcome"] = _(

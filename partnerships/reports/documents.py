@@ -19,6 +19,7 @@ from partnerships.assessments.services import gate_concerns
 from partnerships.proposals.models import ProposalPartner
 from partnerships.reports.charts import principle_scores_svg
 from partnerships.reports.fonts import report_fonts
+from partnerships.sanctions.services import proposal_hits
 
 PDF = "application/pdf"
 SIGNATURE_ANCHOR = "signature-box"
@@ -81,6 +82,7 @@ def report_context(assessment: Assessment, *, draft: bool, signer=None) -> dict:
             .order_by("role", "partner__legal_name"),
             "gate_answers": assessment.gate_answers.select_related("question"),
             "gate_concerns": gate_concerns(assessment),
+            "hits": proposal_hits(assessment.proposal),
             "timeline": assessment.status_changes.select_related("user"),
             "assessor_roles": _role_names(assessment.assessor),
             "reviewer": reviewer,

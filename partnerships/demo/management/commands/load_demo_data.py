@@ -5,6 +5,7 @@ published in the README. Safe to run again: what exists already is left as it is
 """
 
 import itertools
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -21,8 +22,12 @@ from partnerships.assessments.workflow import assessment_start
 from partnerships.demo import content
 from partnerships.partners.models import Partner
 from partnerships.proposals.models import ContributionType, Proposal, ProposalPartner
+from partnerships.sanctions.importing import import_list
+from partnerships.sanctions.models import SanctionsList
+from partnerships.sanctions.screening import screen_partners
 
 STAFF_ROLES = {Role.OVERSIGHT, Role.ADMINISTRATOR}
+DEMO_LIST = Path(__file__).resolve().parents[2] / "data" / "demo_consolidated.xml"
 DUMMY_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 # A criterion the demo marks "not applicable", and the key criterion a weak proposal fails
 # (the UN emblem used without consent).
@@ -128,6 +133,11 @@ class Command(BaseCommand):
             self.screen(assessment, item)
             self.answer(assessment, item)
             self.advance(assessment, item, reviewer=users[f"{agency.acronym.lower()}-reviewer"])
+        if SanctionsList.current() is None:
+            # A fictional list, imported last so that its hit waits on a draft's partner.
+            import_list(DEMO_LIST.read_bytes(), source="demo (fictional entries)")
+            screen_partners()
+            created += 1
         return created
 
     def answer(self, assessment, item) -> None:

@@ -1,0 +1,49 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from partnerships.sanctions.models import SanctionsEntry, SanctionsList, ScreeningHit
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SanctionsList)
+class SanctionsListAdmin(ReadOnly):
+    list_display = ["date_generated", "imported_at", "individuals", "entities", "source"]
+
+
+@admin.register(SanctionsEntry)
+class SanctionsEntryAdmin(ReadOnly):
+    list_display = ["reference_number", "name", "kind", "un_list_type", "listed_on"]
+    list_filter = ["kind", "un_list_type"]
+    search_fields = ["name", "name_original_script", "names__name", "reference_number", "data_id"]
+
+
+@admin.register(ScreeningHit)
+class ScreeningHitAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "partner_name",
+        "matched_name",
+        "entry_reference",
+        "score",
+        "status",
+        "list_date",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["partner"]
+    search_fields = ["partner_name", "entry_name", "matched_name"]
+    readonly_fields = [
+        "partner", "entry", "entry_data_id", "entry_reference", "entry_name", "matched_name",
+        "partner_name", "score", "list_date", "decided_by", "decided_at", "status", "note",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,44 @@
+"""Deciding screening hits, and what they mean for assessments."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerships.accounts.models import User
+from partnerships.accounts.roles import Role
+from partnerships.sanctions.models import HitStatus, ScreeningHit
+
+
+def can_decide_hit(user: User, hit: ScreeningHit) -> bool:
+    """A Reviewer of an agency with a proposal involving the partner."""
+    return (
+        user.has_role(Role.REVIEWER)
+        and hit.partner.proposals.filter(agency_id=user.agency_id).exists()
+    )
+
+
+@transaction.atomic
+def hit_decide(*, hit: ScreeningHit, user: User, status: str, note: str) -> ScreeningHit:
+    """Clear a hit (a false match) or confirm it, with a note."""
+    if not can_decide_hit(user, hit):
+        raise PermissionDenied(_("Only a reviewer of an agency working with this partner decides."))
+    if status not in {HitStatus.CLEARED, HitStatus.CONFIRMED}:
+        raise ValidationError({"status": _("Clear or confirm the hit.")})
+    if not note.strip():
+        raise ValidationError({"note": _("Explain the decision.")})
+    hit.status = status
+    hit.note = note.strip()
+    hit.decided_by = user
+    hit.decided_at = timezone.now()
+    hit._history_user = user
+    hit.save()
+    return hit
+
+
+def proposal_hits(proposal):
+    return (
+        ScreeningHit.objects.filter(partner__proposals=proposal)
+        .select_related("partner", "decided_by")
+        .distinct()
+    )
