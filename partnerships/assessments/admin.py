@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from partnerships.admin_base import ReadOnlyAdmin
 from partnerships.assessments import services
 from partnerships.assessments.choices import AssessmentStatus
 from partnerships.assessments.models import (
@@ -131,19 +132,6 @@ class AnswerAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Answers are edited inside their assessment, where scores are kept in step.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Rows written by the workflow: the admin shows them, never edits them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

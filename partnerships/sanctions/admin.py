@@ -1,27 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from partnerships.admin_base import ReadOnlyAdmin
 from partnerships.sanctions.models import SanctionsEntry, SanctionsList, ScreeningHit
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SanctionsList)
-class SanctionsListAdmin(ReadOnly):
+class SanctionsListAdmin(ReadOnlyAdmin):
     list_display = ["date_generated", "imported_at", "individuals", "entities", "source"]
 
 
 @admin.register(SanctionsEntry)
-class SanctionsEntryAdmin(ReadOnly):
+class SanctionsEntryAdmin(ReadOnlyAdmin):
     list_display = ["reference_number", "name", "kind", "un_list_type", "listed_on"]
     list_filter = ["kind", "un_list_type"]
     search_fields = ["name", "name_original_script", "names__name", "reference_number", "data_id"]
