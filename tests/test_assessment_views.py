@@ -170,6 +170,7 @@ def test_bad_attachments_are_refused_at_the_field(client, assessor, draft, name,
     response = client.post(f"/assessments/{draft.pk}/answers/", data)
     assert response.status_code == 400
     assert message in str(response.context["error_forms"][0].errors["files"])
+    assert "choose them again" in response.content.decode()
     assert not Attachment.objects.exists()
 
 

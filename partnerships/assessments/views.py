@@ -253,6 +253,8 @@ def assessment_answers(request, pk):
             "groups": groups,
             "card": card,
             "error_forms": [form for form in forms if form.errors],
+            # Browsers cannot keep chosen files across a page with errors.
+            "files_dropped": request.method == "POST" and bool(request.FILES),
         },
         status=status,
     )

@@ -20,7 +20,9 @@
           var cell = document.querySelector('[data-score="' + key + '"]');
           if (cell) { cell.textContent = scores.principles[key]; }
         });
-        document.querySelector('[data-score="overall"]').textContent = scores.overall;
+        document.querySelectorAll('[data-score="overall"], [data-score="overall-mobile"]').forEach(function (cell) {
+          cell.textContent = scores.overall;
+        });
         document.querySelector('[data-score="coverage"]').textContent = scores.coverage;
         var outcome = document.querySelector('[data-score="outcome"]');
         outcome.textContent = scores.outcome;
