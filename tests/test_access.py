@@ -178,3 +178,21 @@ def test_lists_show_only_what_the_user_may_see(client, personas, proposal, other
         page = client.get("/proposals/").content.decode()
         assert (proposal.title in page) == sees_own, name
         assert ("Elsewhere" in page) == sees_other, name
+
+
+def test_a_reviewer_of_another_agency_is_an_outsider(client, draft, reviewer, other_agency):
+    from tests.factories import UserFactory
+    from tests.helpers import in_review
+
+    foreign = UserFactory(agency=other_agency, roles=["Reviewer"])
+    in_review(draft, reviewer)
+    client.force_login(foreign)
+    for method, url in [
+        ("get", f"/assessments/{draft.pk}/"),
+        ("get", f"/assessments/{draft.pk}/report.pdf"),
+        ("post", f"/assessments/{draft.pk}/decide/"),
+        ("post", f"/assessments/{draft.pk}/return/"),
+        ("get", f"/proposals/{draft.proposal_id}/"),
+    ]:
+        assert getattr(client, method)(url).status_code == 404, url
+    assert client.get("/oversight/").context["total"] == 0  # their agency's portfolio only
