@@ -3,7 +3,7 @@ answers, gate answers, attachments and frameworks."""
 
 import pytest
 
-from partnerships.assessments.models import Answer, Assessment
+from partnerships.assessments.models import Answer
 from partnerships.assessments.services import AnswerInput, assessment_save_answers, attachment_add
 from partnerships.checklists.models import Criterion, Framework
 from partnerships.checklists.services import framework_create_version
@@ -59,9 +59,23 @@ def test_a_change_in_the_admin_is_recorded_with_its_author(client, administrator
     assert client.get(f"/admin/proposals/proposal/{proposal.pk}/history/").status_code == 200
 
 
-def test_every_audited_model_records_creation():
-    for model in [Proposal, Partner, Assessment, Answer, Criterion, Framework]:
-        assert hasattr(model, "history"), model
+def test_gate_answers_attachments_and_partner_links_are_recorded(draft, assessor):
+    pass_gate(draft, {"tobacco": ("unknown", "Checking.")})
+    attachment = attachment_add(
+        assessment=draft,
+        user=assessor,
+        criterion=draft.framework.criteria.first(),
+        upload=pdf_upload(),
+    )
+    gate = draft.gate_answers.get(question__key="tobacco")
+    assert gate.history.get().history_user == assessor
+    assert attachment.history.get().history_user == assessor
+    link = draft.proposal.partner_links.get()
+    assert link.history.filter(history_type="+").exists()
+    partner = Partner.objects.get(pk=link.partner_id)
+    partner.legal_name = "Renamed partner"
+    partner.save()
+    assert [h.legal_name for h in partner.history.order_by("history_date")][-1] == "Renamed partner"
 
 
 def test_framework_versions_and_bulk_answers_are_recorded(draft, assessor):

@@ -131,6 +131,9 @@ def test_names_are_normalised():
         ("Romashka Treid", "", ["9100003"]),  # transliteration of the original script
         ("Shipping Golden Star Ltd", "", ["9100004"]),  # word order and legal suffix
         ("Ivan Petrovich Testov", "", ["9000001"]),  # an individual, word order
+        ("Al-Rashid Trust Foundation", "", ["9100001"]),  # the listed name and more words
+        ("Golden Star Shipping Lines", "", ["9100004"]),
+        ("Ivan Testov", "", ["9000001"]),  # part of a listed name
         ("Golden Sun Shipping", "", []),  # near miss: must not match
         ("Al Rashid Trading Co", "", []),  # near miss: must not match
         ("Blue Ocean Holding", "", []),  # 97 against a weak (Low) alias: 87.6, below 88
@@ -174,7 +177,7 @@ def test_renaming_a_partner_screens_it_again(sanctions_list):
 
 def test_an_import_screens_every_partner_and_keeps_decisions(reviewer, proposal):
     partner = PartnerFactory(legal_name="Golden Star Shipping")  # before any list
-    ProposalPartnerFactory(proposal=proposal, partner=partner)
+    ProposalPartnerFactory(proposal=proposal, partner=partner, role="co_partner")
     call_command("import_sanctions", str(SAMPLE))
     hit = ScreeningHit.objects.get(partner=partner)
     hit_decide(
@@ -287,3 +290,40 @@ def test_hits_are_in_the_signed_report(flagged, draft, reviewer, tmp_path):
     text = " ".join(pdftotext(bytes(draft.signed_review.pdf), tmp_path).split())
     assert "Sanctions screening" in text and "GOLDEN STAR SHIPPING CO." in text
     assert "Confirmed" in text
+
+
+def test_a_duplicate_dataid_is_a_format_error(sanctions_list):
+    data = SAMPLE.read_bytes().replace(b"<DATAID>9100002</DATAID>", b"<DATAID>9100001</DATAID>")
+    with pytest.raises(ListFormatError, match="appears twice"):
+        import_list(data, source="duplicate")
+    assert SanctionsList.current() == sanctions_list
+
+
+def test_a_decided_hit_stays_decided_whoever_asks(flagged, reviewer, other_agency):
+    from tests.factories import ProposalFactory, UserFactory
+
+    hit_decide(hit=flagged, user=reviewer, status=HitStatus.CONFIRMED, note="Same registration.")
+    foreign = UserFactory(agency=other_agency, roles=["Reviewer"])
+    ProposalPartnerFactory(proposal=ProposalFactory(agency=other_agency), partner=flagged.partner)
+    with pytest.raises(ValidationError, match="already decided"):
+        hit_decide(hit=flagged, user=foreign, status=HitStatus.CLEARED, note="Looks fine to us.")
+    flagged.refresh_from_db()
+    assert flagged.status == HitStatus.CONFIRMED
+
+
+def test_a_reviewer_of_an_agency_not_working_with_the_partner_cannot_decide(flagged, other_agency):
+    from tests.factories import UserFactory
+
+    foreign = UserFactory(agency=other_agency, roles=["Reviewer"])
+    with pytest.raises(PermissionDenied):
+        hit_decide(hit=flagged, user=foreign, status=HitStatus.CLEARED, note="x")
+
+
+def test_an_open_hit_found_after_submission_blocks_engaging(draft, reviewer, proposal):
+    in_review(draft, reviewer)
+    import_list(SAMPLE.read_bytes(), source="late list")
+    partner = PartnerFactory(legal_name="Star Maritime")
+    ProposalPartnerFactory(proposal=proposal, partner=partner, role="implementer")
+    with pytest.raises(ValidationError) as error:
+        workflow.assessment_decide(assessment=draft, user=reviewer, outcome="engage", note="x")
+    assert "is open" in error.value.message_dict["outcome"][0]

@@ -101,6 +101,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         services.assessment_save_answers(
             assessment=form.instance,
             user=None,
+            author=request.user,
             answers=[
                 services.AnswerInput(
                     criterion=answer.criterion,

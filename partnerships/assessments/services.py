@@ -110,13 +110,19 @@ def _answer_fill(answer: Answer, data: AnswerInput) -> Answer:
 
 @transaction.atomic
 def assessment_save_answers(
-    *, assessment: Assessment, user: User | None, answers: Iterable[AnswerInput]
+    *,
+    assessment: Assessment,
+    user: User | None,
+    answers: Iterable[AnswerInput],
+    author: User | None = None,
 ) -> ScoreCard:
     """Record several answers at once, all or none, then re-score once.
 
     `user` None is for trusted callers (data loading, the admin); anyone else must be
-    allowed to edit the assessment. Refused answers raise `InvalidAnswers`.
+    allowed to edit the assessment. Refused answers raise `InvalidAnswers`. `author`
+    (default: `user`) is who the audit trail names, e.g. the administrator in the admin.
     """
+    author = author or user
     if user is not None:
         _require(permissions.can_edit(user, assessment), _("You cannot edit this assessment."))
     existing = {a.criterion_id: a for a in assessment.answers.all()}
@@ -133,9 +139,10 @@ def assessment_save_answers(
     if errors:
         raise InvalidAnswers(errors)
     # With history rows, so that the audit trail knows who gave each answer.
-    bulk_create_with_history(to_create, Answer, default_user=user)
+    bulk_create_with_history(to_create, Answer, default_user=author)
     for answer in to_update:
-        answer._history_user = user  # the audit trail's author, inside or outside a request
+        if author is not None:  # else the request's user, recorded by the middleware
+            answer._history_user = author
         answer.save()
     return assessment_refresh_scores(assessment=assessment)
 

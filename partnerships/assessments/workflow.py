@@ -118,11 +118,14 @@ def decision_problems(
         problems["note"] = _("A decision needs a note.")
     if outcome == Outcome.ENGAGE_WITH_CONDITIONS and not conditions.strip():
         problems["conditions"] = _("State the conditions of engagement.")
-    if outcome in APPROVING_OUTCOMES and proposal_hits(assessment.proposal).filter(
-        status=HitStatus.CONFIRMED
-    ):
+    hits = set(proposal_hits(assessment.proposal).values_list("status", flat=True))
+    if outcome in APPROVING_OUTCOMES and HitStatus.CONFIRMED in hits:
         problems["outcome"] = _(
             "A partner is confirmed on the UN sanctions list: the outcome must be Do not engage."
+        )
+    elif outcome in APPROVING_OUTCOMES and HitStatus.OPEN in hits:
+        problems["outcome"] = _(
+            "A sanctions screening hit on a partner is open: clear or confirm it before engaging."
         )
     concerns = gate_concerns(assessment)
     if concerns and outcome == Outcome.ENGAGE:

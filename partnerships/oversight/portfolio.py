@@ -15,8 +15,10 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -53,13 +55,32 @@ def scoped_assessments(user, portfolio_filter: PortfolioFilter) -> QuerySet[Asse
                 partners__partner_type=portfolio_filter.partner_type
             )
         )
-    return assessments
+    # Each proposal counts once: by its latest assessment that was not withdrawn.
+    latest = (
+        Assessment.objects.filter(proposal=OuterRef("proposal"))
+        .exclude(status=AssessmentStatus.WITHDRAWN)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    return assessments.filter(pk=Subquery(latest))
+
+
+# Scores count once an assessor stands by them: submitted, under review or decided.
+SCORED = [
+    AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW, AssessmentStatus.APPROVED,
+    AssessmentStatus.REJECTED,
+]  # fmt: skip
+PENDING = "pending"
+
+
+def scored(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    return assessments.filter(status__in=SCORED)
 
 
 def with_outcome(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
-    """The outcome that counts: the decision where there is one, else the computed one."""
+    """The reviewer's decision, or "pending" while there is none."""
     return assessments.annotate(
-        outcome=Coalesce(NullIf("decided_outcome", Value("")), F("computed_outcome"))
+        outcome=Coalesce(NullIf("decided_outcome", Value("")), Value(PENDING))
     )
 
 
@@ -75,7 +96,7 @@ def counts_by_agency(assessments: QuerySet[Assessment], field: str) -> list[dict
 
 def principle_averages(assessments: QuerySet[Assessment]) -> list[dict]:
     return list(
-        PrincipleScore.objects.filter(assessment__in=assessments, score__isnull=False)
+        PrincipleScore.objects.filter(assessment__in=scored(assessments), score__isnull=False)
         .values(
             "principle__number",
             "principle__key",
@@ -88,7 +109,7 @@ def principle_averages(assessments: QuerySet[Assessment]) -> list[dict]:
 
 
 def criteria_not_met(assessments: QuerySet[Assessment], *, key_only=False, limit=10) -> list[dict]:
-    answers = Answer.objects.filter(assessment__in=assessments, rating=0)
+    answers = Answer.objects.filter(assessment__in=scored(assessments), rating=0)
     if key_only:
         answers = answers.filter(criterion__is_key=True)
     return list(
@@ -120,13 +141,16 @@ def decision_times(assessments: QuerySet[Assessment]) -> dict:
     return {"count": count, "median": percentile(0.5), "p90": percentile(0.9)}
 
 
-def representation(assessments: QuerySet[Assessment], by: str) -> dict:
+def representation(assessments: QuerySet[Assessment], by: str, partner_type: str = "") -> dict:
     """Partners of the proposals in scope, and their value, by economy group or region.
 
     A proposal's value counts once, for its lead partner (or, without one, for none).
+    With a partner type, only partners of that type count.
     """
     proposals = Proposal.objects.filter(pk__in=assessments.values("proposal_id"))
     links = ProposalPartner.objects.filter(proposal__in=proposals)
+    if partner_type:
+        links = links.filter(partner__partner_type=partner_type)
     field = f"partner__{by}"
     partners = dict(
         links.values_list(field).annotate(n=Count("partner", distinct=True)).order_by(field)
@@ -173,7 +197,7 @@ def quarterly_trend(assessments: QuerySet[Assessment]) -> list[dict]:
             engage=Count("pk", filter=Q(outcome="engage")),
             conditions=Count("pk", filter=Q(outcome="engage_with_conditions")),
             do_not_engage=Count("pk", filter=Q(outcome="do_not_engage")),
-            average=Avg("overall_score"),
+            average=Avg("overall_score", filter=Q(status__in=SCORED)),
         )
         .order_by("quarter")
     )

@@ -42,7 +42,8 @@ def dashboard(request):
     """The portfolio: outcomes, weak principles, decision times, balance of partners."""
     _require_portfolio_reader(request.user)
     form = PortfolioFilterForm(request.GET or None, user=request.user)
-    assessments = portfolio.scoped_assessments(request.user, form.portfolio_filter())
+    portfolio_filter = form.portfolio_filter()
+    assessments = portfolio.scoped_assessments(request.user, portfolio_filter)
 
     statuses = portfolio.counts_by_agency(assessments, "status")
     outcomes = portfolio.counts_by_agency(assessments, "outcome")
@@ -53,8 +54,8 @@ def dashboard(request):
             row["principle__short_name_zh"] if is_chinese() else row["principle__short_name_en"]
         )
     weakest = min(averages, key=lambda row: row["average"], default=None)
-    groups = portfolio.representation(assessments, "economy_group")
-    regions = portfolio.representation(assessments, "region")
+    groups = portfolio.representation(assessments, "economy_group", portfolio_filter.partner_type)
+    regions = portfolio.representation(assessments, "region", portfolio_filter.partner_type)
     trend = portfolio.quarterly_trend(assessments)
     times = portfolio.decision_times(assessments)
 
@@ -65,12 +66,16 @@ def dashboard(request):
         return table
 
     status_table = pivot(statuses, [s.value for s in AssessmentStatus if s != "withdrawn"])
-    outcome_table = pivot(outcomes, [o.value for o in Outcome])
+    outcome_labels = [
+        *[(o.value, o.label) for o in Outcome if o != Outcome.INCOMPLETE],
+        (portfolio.PENDING, _("Pending decision")),
+    ]
+    outcome_table = pivot(outcomes, [value for value, _label in outcome_labels])
     context = {
         "form": form,
         "total": sum(row["n"] for row in statuses),
         "status_labels": [s for s in AssessmentStatus if s != "withdrawn"],
-        "outcome_labels": list(Outcome),
+        "outcome_labels": outcome_labels,
         "status_table": status_table,
         "outcome_table": outcome_table,
         "averages": averages,
@@ -84,7 +89,10 @@ def dashboard(request):
         "charts": {
             "outcomes": charts.stacked_bars(
                 agencies,
-                {str(o.label): [outcome_table[a][o.value] for a in agencies] for o in Outcome},
+                {
+                    str(label): [outcome_table[a][value] for a in agencies]
+                    for value, label in outcome_labels
+                },
             ),
             "principles": charts.horizontal_bars(
                 [f"{r['principle__number']}. {r['name']}" for r in averages],

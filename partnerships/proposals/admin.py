@@ -1,13 +1,34 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from partnerships.proposals.models import ContributionType, Proposal, ProposalPartner
+from partnerships.proposals.models import (
+    ContributionType,
+    PartnerRole,
+    Proposal,
+    ProposalPartner,
+)
+
+
+class OneLeadFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        leads = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("role") == PartnerRole.LEAD
+            and not form.cleaned_data.get("DELETE")
+        ]
+        if len(leads) > 1:
+            raise ValidationError(_("A proposal has one lead partner."))
 
 
 class ProposalPartnerInline(admin.TabularInline):
     model = ProposalPartner
+    formset = OneLeadFormSet
     extra = 0
     autocomplete_fields = ["partner"]
 

@@ -131,6 +131,8 @@ class BasePartnerRowFormSet(forms.BaseFormSet):
         ]
         if not rows:
             raise forms.ValidationError(_("Add at least one partner."))
+        if sum(form.cleaned_data.get("role") == PartnerRole.LEAD for form in rows) > 1:
+            raise forms.ValidationError(_("A proposal has one lead partner."))
         seen = set()
         for form in rows:
             key = (

@@ -134,7 +134,13 @@ class ProposalPartner(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal", "partner"], name="unique_partner_per_proposal"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=Q(role="lead"),
+                name="one_lead_partner_per_proposal",
+                violation_error_message=_("A proposal has one lead partner."),
+            ),
         ]
 
     def __str__(self) -> str:

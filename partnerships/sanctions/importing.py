@@ -88,7 +88,7 @@ def parse_consolidated_list(data: bytes) -> tuple[datetime, list[ParsedEntry]]:
     if timezone.is_naive(date_generated):
         date_generated = timezone.make_aware(date_generated, UTC)
 
-    entries = []
+    entries, seen = [], set()
     for kind, section_tag, tag, alias_tag in SECTIONS:
         section = root.find(section_tag)
         if section is None:
@@ -97,6 +97,11 @@ def parse_consolidated_list(data: bytes) -> tuple[datetime, list[ParsedEntry]]:
             data_id = _text(element, "DATAID")
             if not data_id:
                 raise ListFormatError(f"An <{tag}> has no DATAID.")
+            if len(data_id) > 20:
+                raise ListFormatError(f"DATAID {data_id[:30]!r} is longer than 20 characters.")
+            if data_id in seen:
+                raise ListFormatError(f"DATAID {data_id} appears twice.")
+            seen.add(data_id)
             parts = [_text(element, f"{n}_NAME") for n in ("FIRST", "SECOND", "THIRD", "FOURTH")]
             name = " ".join(part for part in parts if part)
             if not name:

@@ -6,6 +6,7 @@ SANCTIONS_MATCH_THRESHOLD opens a hit for a person to clear or confirm; a hit al
 decided keeps its decision.
 """
 
+import functools
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -37,6 +38,27 @@ class ListIndex:
         self.names = rows
         self.choices = [row.normalized for row in rows]
 
+    def _candidates(self, query: str, cutoff: float):
+        """(raw score, index) of listed names close to `query`.
+
+        Two passes, both in rapidfuzz's C++ code: the whole names compared (spelling,
+        transliteration), and names one of which holds every word of the other ("Al-Rashid
+        Trust Foundation" and "AL-RASHID TRUST") when at least two words are shared.
+        """
+        for _choice, score, index in process.extract(
+            query, self.choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        ):
+            yield score, index
+        words = set(query.split())
+        if len(words) < 2:
+            return
+        for _choice, _score, index in process.extract(
+            query, self.choices, scorer=fuzz.token_set_ratio, score_cutoff=100, limit=None
+        ):
+            listed = set(self.choices[index].split())
+            if len(words & listed) >= 2 and (words <= listed or listed <= words):
+                yield 100.0, index
+
     def best_matches(self, partner_names: list[str], threshold: float) -> dict[int, tuple]:
         """{entry id: (score, listed name row, partner name)} at or above the threshold."""
         best: dict[int, tuple] = {}
@@ -45,14 +67,18 @@ class ListIndex:
             query = normalize(partner_name)
             if not query:
                 continue
-            for _choice, raw, index in process.extract(
-                query, self.choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
-            ):
+            for raw, index in self._candidates(query, cutoff):
                 listed = self.names[index]
                 score = raw * WEIGHTS.get(listed.quality, 1)
                 if score >= threshold and score > best.get(listed.entry_id, (0,))[0]:
                     best[listed.entry_id] = (score, listed, partner_name)
         return best
+
+
+@functools.lru_cache(maxsize=2)
+def _index(list_id: int, imported_at) -> ListIndex:
+    # A list never changes once imported (a re-import is a new list): safe to keep.
+    return ListIndex(SanctionsList.objects.get(pk=list_id))
 
 
 def partner_names(partner: Partner) -> list[str]:
@@ -64,10 +90,14 @@ def screen_partners(partners: Iterable[Partner] | None = None) -> list[Screening
     sanctions_list = SanctionsList.current()
     if sanctions_list is None:
         return []
-    index = ListIndex(sanctions_list)
+    index = _index(sanctions_list.pk, sanctions_list.imported_at)
     threshold = settings.SANCTIONS_MATCH_THRESHOLD
-    partners = Partner.objects.all() if partners is None else partners
-    existing = set(ScreeningHit.objects.values_list("partner_id", "entry_data_id"))
+    partners = list(Partner.objects.all() if partners is None else partners)
+    existing = set(
+        ScreeningHit.objects.filter(partner__in=[p.pk for p in partners]).values_list(
+            "partner_id", "entry_data_id"
+        )
+    )
     opened = []
     for partner in partners:
         for score, listed, name in index.best_matches(partner_names(partner), threshold).values():

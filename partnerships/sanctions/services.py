@@ -23,6 +23,13 @@ def hit_decide(*, hit: ScreeningHit, user: User, status: str, note: str) -> Scre
     """Clear a hit (a false match) or confirm it, with a note."""
     if not can_decide_hit(user, hit):
         raise PermissionDenied(_("Only a reviewer of an agency working with this partner decides."))
+    # Read under a lock: a decided hit stays decided (two reviewers cannot undo each other).
+    current = ScreeningHit.objects.select_for_update().get(pk=hit.pk)
+    if current.status != HitStatus.OPEN:
+        raise ValidationError(
+            _("This hit was already decided (%(status)s).")
+            % {"status": current.get_status_display()}
+        )
     if status not in {HitStatus.CLEARED, HitStatus.CONFIRMED}:
         raise ValidationError({"status": _("Clear or confirm the hit.")})
     if not note.strip():

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from partnerships.partners.models import Partner
-from partnerships.sanctions.models import SanctionsList
+from partnerships.sanctions.models import SanctionsList, ScreeningHit
 from partnerships.sanctions.screening import screen_partners
 
 
@@ -19,9 +19,14 @@ class Command(BaseCommand):
         partners = Partner.objects.filter(pk=partner) if partner else Partner.objects.all()
         if partner and not partners.exists():
             raise CommandError(f"No partner {partner}.")
-        hits = screen_partners(partners)
+        new = {hit.pk for hit in screen_partners(partners)}
+        hits = ScreeningHit.objects.filter(partner__in=partners).order_by("partner_name")
         for hit in hits:
+            mark = "new " if hit.pk in new else "    "
             self.stdout.write(
-                f"{hit.partner_name} ~ {hit.matched_name} [{hit.entry_reference}] score {hit.score}"
+                f"{mark}{hit.partner_name} ~ {hit.matched_name} [{hit.entry_reference}] "
+                f"score {hit.score}, {hit.get_status_display()}"
             )
-        self.stdout.write(f"Screened {partners.count()} partners: {len(hits)} new hits.")
+        self.stdout.write(
+            f"Screened {partners.count()} partners: {len(new)} new hits, {hits.count()} in all."
+        )
