@@ -7,6 +7,7 @@ decided keeps its decision.
 """
 
 import functools
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -37,6 +38,11 @@ class ListIndex:
         )
         self.names = rows
         self.choices = [row.normalized for row in rows]
+        self.word_sets = [frozenset(choice.split()) for choice in self.choices]
+        self.names_with_word: dict[str, list[int]] = defaultdict(list)
+        for index, words in enumerate(self.word_sets):
+            for word in words:
+                self.names_with_word[word].append(index)
 
     def _candidates(self, query: str, cutoff: float):
         """(raw score, index) of listed names close to `query`.
@@ -49,14 +55,15 @@ class ListIndex:
             query, self.choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
         ):
             yield score, index
-        words = set(query.split())
+        words = frozenset(query.split())
         if len(words) < 2:
             return
-        for _choice, _score, index in process.extract(
-            query, self.choices, scorer=fuzz.token_set_ratio, score_cutoff=100, limit=None
-        ):
-            listed = set(self.choices[index].split())
-            if len(words & listed) >= 2 and (words <= listed or listed <= words):
+        shared = Counter()
+        for word in words:  # names sharing words with the query, from an index of words
+            shared.update(self.names_with_word.get(word, ()))
+        for index, count in shared.items():
+            listed = self.word_sets[index]
+            if count >= 2 and (words <= listed or listed <= words):
                 yield 100.0, index
 
     def best_matches(self, partner_names: list[str], threshold: float) -> dict[int, tuple]:
