@@ -152,6 +152,9 @@ def test_filters(client, oversight, reviewer, portfolio, other_agency):
     assert response.status_code == 200
     assert "cannot be before its start" in response.content.decode()
     assert client.get("/oversight/", {"agency": "not-a-number"}).status_code == 200
+    # A bad field shows its error; the valid ones still filter.
+    response = client.get("/oversight/", {"agency": other_agency.pk, "start": "not-a-date"})
+    assert response.context["total"] == 1 and "start" in response.context["form"].errors
 
     client.force_login(reviewer)
     context = client.get("/oversight/", {"agency": other_agency.pk}).context

@@ -38,7 +38,11 @@ class PortfolioFilterForm(forms.Form):
         return data
 
     def portfolio_filter(self) -> PortfolioFilter:
-        data = self.cleaned_data if self.is_valid() else {}
+        # The fields that are valid still apply when another one is not.
+        if not self.is_bound:
+            return PortfolioFilter()
+        self.is_valid()
+        data = self.cleaned_data
         return PortfolioFilter(
             agency=data.get("agency"),
             start=data.get("start"),
