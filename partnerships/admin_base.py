@@ -1,8 +1,11 @@
-from simple_history.admin import SimpleHistoryAdmin
+from django.contrib import admin
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Rows the app writes (workflow, imports): the admin shows them, never edits them."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the app writes (workflow, imports): the admin shows them, never edits them.
+
+    Combine with SimpleHistoryAdmin (after this class) for models that keep a history.
+    """
 
     def has_add_permission(self, request):
         return False

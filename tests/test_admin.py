@@ -208,3 +208,14 @@ def test_changelist_query_count_does_not_grow_with_rows(admin_client, agency, mo
     few = queries()
     add_rows(6)
     assert queries() == few
+
+
+@pytest.mark.parametrize("model", APP_MODELS, ids=lambda m: m._meta.label)
+def test_history_pages_exist_only_for_models_with_a_history(admin_client, proposal, model):
+    from simple_history.admin import SimpleHistoryAdmin
+
+    has_history = hasattr(model, "history")
+    assert isinstance(admin.site._registry[model], SimpleHistoryAdmin) == has_history
+    obj = model.objects.first()
+    if has_history and obj is not None:
+        assert admin_client.get(admin_url(model, "history", obj.pk)).status_code == 200

@@ -117,7 +117,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(SimpleHistoryAdmin):
+class AnswerAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """All answers across assessments: where criteria are not met, and why."""
 
     list_display = ["assessment", "criterion", "rating", "not_applicable", "updated_at"]
@@ -127,20 +127,11 @@ class AnswerAdmin(SimpleHistoryAdmin):
     ]  # fmt: skip
     list_select_related = ["assessment__proposal", "criterion"]
     search_fields = ["criterion__code", "justification", "evidence_notes", "comment"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Answers are edited inside their assessment, where scores are kept in step.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Answers are edited inside their assessment, where scores are kept in step.
 
 
 @admin.register(GateAnswer)
-class GateAnswerAdmin(ReadOnlyAdmin):
+class GateAnswerAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["assessment", "question", "response", "note", "updated_at"]
     list_filter = ["response", "question", "assessment__proposal__agency"]
     list_select_related = ["assessment__proposal", "question"]
@@ -148,7 +139,7 @@ class GateAnswerAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyAdmin):
+class AttachmentAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["original_name", "assessment", "criterion", "size", "sha256", "uploaded_at"]
     list_filter = ["content_type", "assessment__proposal__agency"]
     list_select_related = ["assessment__proposal", "criterion"]

@@ -3,11 +3,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.admin_base import ReadOnlyAdmin
 from partnerships.reports.models import SignedReview
 
 
 @admin.register(SignedReview)
-class SignedReviewAdmin(admin.ModelAdmin):
+class SignedReviewAdmin(ReadOnlyAdmin):
     list_display = ["report_id", "assessment", "language", "signer_name", "signed_at", "download"]
     list_filter = ["language", "assessment__proposal__agency", "signed_at"]
     list_select_related = ["assessment__proposal"]
@@ -18,15 +19,6 @@ class SignedReviewAdmin(admin.ModelAdmin):
         "assessment", "report_id", "language", "sha256", "size", "signer", "signer_name",
         "signer_role", "certificate_subject", "certificate_sha256", "signed_at", "download",
     ]  # fmt: skip
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("PDF"))
     def download(self, review):
