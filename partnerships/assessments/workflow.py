@@ -32,7 +32,7 @@ APPROVING_OUTCOMES = {Outcome.ENGAGE, Outcome.ENGAGE_WITH_CONDITIONS}
 def _lock(assessment: Assessment) -> None:
     """Hold the assessment's row for this transaction and read its current state, so that
     two people acting at once (or a double click) cannot both move it."""
-    Assessment.objects.select_for_update().filter(pk=assessment.pk).exists()
+    Assessment.objects.select_for_update().only("pk").get(pk=assessment.pk)
     assessment.refresh_from_db()
 
 
