@@ -3,7 +3,6 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.assessments.views import home
-from partnerships.reports import views as reports_views
 
 admin.site.site_header = _("Partnership check — administration")
 admin.site.site_title = _("Partnership check")
@@ -17,7 +16,7 @@ urlpatterns = [
     path("principles/", include("partnerships.principles.urls")),
     path("oversight/", include("partnerships.oversight.urls")),
     path("sanctions/", include("partnerships.sanctions.urls")),
-    path("verify/", reports_views.verify, name="verify"),
+    path("", include("partnerships.reports.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from partnerships.assessments import workflow
 from partnerships.assessments.models import ExclusionQuestion
 from partnerships.assessments.services import AnswerInput, assessment_save_answers, gate_save
+from partnerships.reports.services import review_decide
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -19,7 +20,7 @@ def pass_gate(assessment, concerns=None):
     gate_save(
         assessment=assessment,
         user=assessment.assessor,
-        responses={q: concerns.get(q.key, ("no", "")) for q in ExclusionQuestion.objects.all()},
+        responses={q: concerns.get(q.key, ("no", "")) for q in ExclusionQuestion.objects.active()},
     )
 
 
@@ -51,7 +52,7 @@ def in_review(assessment, reviewer, **answer_overrides):
 def approve(assessment, reviewer, **answer_overrides):
     in_review(assessment, reviewer, **answer_overrides)
     assessment.refresh_from_db()
-    return workflow.assessment_decide(
+    return review_decide(
         assessment=assessment,
         user=reviewer,
         outcome=assessment.computed_outcome,

@@ -25,6 +25,7 @@ from partnerships.assessments import workflow
 from partnerships.assessments.models import Assessment
 from partnerships.oversight.models import RepresentationTarget
 from partnerships.partners.models import PartnerType
+from partnerships.reports.services import review_decide
 from tests.factories import PartnerFactory, ProposalFactory, ProposalPartnerFactory, UserFactory
 from tests.helpers import answer_all, pass_gate
 
@@ -42,7 +43,7 @@ def decided(proposal, assessor, reviewer, *, days, rating, **overrides):
     workflow.assessment_start_review(assessment=assessment, user=reviewer)
     assessment.refresh_from_db()
     outcome = assessment.computed_outcome
-    workflow.assessment_decide(
+    review_decide(
         assessment=assessment,
         user=reviewer,
         outcome=outcome,

@@ -114,9 +114,12 @@ def test_admin_actions_export_and_zip_the_selection(client, administrator, portf
     rows = read_csv(client.post(url, {"action": "export_csv", **selection}))
     assert {int(r["assessment_id"]) for r in rows} == {approved.pk, draft.pk}
     assert len(read_xlsx(client.post(url, {"action": "export_xlsx", **selection}))) == 2
-    response = client.post(url, {"action": "download_signed_reviews", **selection})
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     review = SignedReview.objects.get()
+    response = client.post(
+        "/admin/reports/signedreview/",
+        {"action": "download_signed_reviews", "_selected_action": [review.pk]},
+    )
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert archive.namelist() == [review.filename]
     assert archive.read(review.filename) == bytes(review.pdf)
 

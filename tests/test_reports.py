@@ -13,6 +13,7 @@ from partnerships.assessments.choices import AssessmentStatus
 from partnerships.frozen import FrozenRecordError
 from partnerships.principles.models import Principle
 from partnerships.reports.models import SignedReview
+from partnerships.reports.services import review_decide
 from partnerships.reports.signing import FIELD_NAME
 from partnerships.reports.verification import verify_review_pdf
 from tests.helpers import approve, in_review
@@ -163,7 +164,7 @@ def test_signing_failure_leaves_the_assessment_undecided(draft, reviewer, settin
     in_review(draft, reviewer)
     settings.SIGNING_PKCS12_PATH = str(tmp_path / "missing.p12")
     with pytest.raises(ValidationError, match="could not be signed"):
-        workflow.assessment_decide(assessment=draft, user=reviewer, outcome="engage", note="ok")
+        review_decide(assessment=draft, user=reviewer, outcome="engage", note="ok")
     draft.refresh_from_db()
     assert draft.status == AssessmentStatus.IN_REVIEW and not draft.decided_outcome
     assert not SignedReview.objects.exists()
@@ -186,7 +187,7 @@ def test_the_signed_review_never_changes(signed):
 def test_a_chinese_report_uses_chinese_names_and_a_cjk_font(draft, reviewer, tmp_path):
     in_review(draft, reviewer)
     draft.refresh_from_db()
-    workflow.assessment_decide(
+    review_decide(
         assessment=draft, user=reviewer, outcome="engage", note="同意。", language="zh-hans"
     )
     data = bytes(SignedReview.objects.get().pdf)

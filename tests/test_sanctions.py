@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from partnerships.assessments import workflow
+from partnerships.reports.services import review_decide
 from partnerships.sanctions.importing import ListFormatError, import_list
 from partnerships.sanctions.models import (
     HitStatus,
@@ -224,7 +225,7 @@ def test_a_confirmed_hit_forbids_engaging(flagged, draft, reviewer):
     in_review(draft, reviewer)
     for outcome in ["engage", "engage_with_conditions"]:
         with pytest.raises(ValidationError) as error:
-            workflow.assessment_decide(
+            review_decide(
                 assessment=draft,
                 user=reviewer,
                 outcome=outcome,
@@ -233,7 +234,7 @@ def test_a_confirmed_hit_forbids_engaging(flagged, draft, reviewer):
                 justification="j",
             )
         assert "sanctions list" in error.value.message_dict["outcome"][0]
-    workflow.assessment_decide(
+    review_decide(
         assessment=draft,
         user=reviewer,
         outcome="do_not_engage",
@@ -278,7 +279,7 @@ def test_hits_are_in_the_signed_report(flagged, draft, reviewer, tmp_path):
         hit=flagged, user=reviewer, status=HitStatus.CONFIRMED, note="Same registration number."
     )
     in_review(draft, reviewer)
-    workflow.assessment_decide(
+    review_decide(
         assessment=draft,
         user=reviewer,
         outcome="do_not_engage",
@@ -325,5 +326,5 @@ def test_an_open_hit_found_after_submission_blocks_engaging(draft, reviewer, pro
     partner = PartnerFactory(legal_name="Star Maritime")
     ProposalPartnerFactory(proposal=proposal, partner=partner, role="implementer")
     with pytest.raises(ValidationError) as error:
-        workflow.assessment_decide(assessment=draft, user=reviewer, outcome="engage", note="x")
+        review_decide(assessment=draft, user=reviewer, outcome="engage", note="x")
     assert "is open" in error.value.message_dict["outcome"][0]

@@ -12,6 +12,7 @@ from partnerships.assessments.services import attachment_add
 from partnerships.checklists.models import Framework
 from partnerships.checklists.services import framework_create_version, framework_publish
 from partnerships.principles.models import Principle
+from partnerships.reports.services import review_decide
 from tests.factories import CriterionFactory, UserFactory
 from tests.helpers import answer_all, approve, in_review, pass_gate, pdf_upload, submit
 
@@ -82,7 +83,7 @@ def test_only_the_reviewer_who_took_it_up_decides(draft, reviewer, agency):
     with pytest.raises(PermissionDenied):
         workflow.assessment_return(assessment=draft, user=colleague, note="x")
     with pytest.raises(PermissionDenied):
-        workflow.assessment_decide(assessment=draft, user=colleague, outcome="engage", note="x")
+        review_decide(assessment=draft, user=colleague, outcome="engage", note="x")
 
 
 def test_oversight_cannot_act(draft, oversight, reviewer):
@@ -137,7 +138,7 @@ def test_return_needs_a_note_and_goes_back_to_the_assessor(
 def test_decision_rules(draft, reviewer, fields, field, message):
     in_review(draft, reviewer)
     with pytest.raises(ValidationError) as error:
-        workflow.assessment_decide(assessment=draft, user=reviewer, **fields)
+        review_decide(assessment=draft, user=reviewer, **fields)
     assert message in " ".join(error.value.message_dict[field])
     draft.refresh_from_db()
     assert draft.status == Status.IN_REVIEW
@@ -146,7 +147,7 @@ def test_decision_rules(draft, reviewer, fields, field, message):
 def test_approving_records_the_decision(draft, reviewer, django_capture_on_commit_callbacks):
     in_review(draft, reviewer)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.assessment_decide(assessment=draft, user=reviewer, outcome="engage", note="Fine.")
+        review_decide(assessment=draft, user=reviewer, outcome="engage", note="Fine.")
     draft.refresh_from_db()
     assert (draft.status, draft.decided_outcome, draft.reviewer) == (
         Status.APPROVED,
@@ -161,7 +162,7 @@ def test_approving_records_the_decision(draft, reviewer, django_capture_on_commi
 
 def test_departing_from_the_computed_outcome_with_a_justification(draft, reviewer):
     in_review(draft, reviewer)
-    workflow.assessment_decide(
+    review_decide(
         assessment=draft,
         user=reviewer,
         outcome="engage_with_conditions",
@@ -177,9 +178,7 @@ def test_rejecting(draft, reviewer):
     in_review(draft, reviewer, IN_1=0)
     draft.refresh_from_db()
     assert draft.computed_outcome == Outcome.DO_NOT_ENGAGE
-    workflow.assessment_decide(
-        assessment=draft, user=reviewer, outcome="do_not_engage", note="Sanctioned."
-    )
+    review_decide(assessment=draft, user=reviewer, outcome="do_not_engage", note="Sanctioned.")
     assert draft.status == Status.REJECTED
 
 
@@ -189,16 +188,14 @@ def test_a_gate_concern_forbids_engage_and_requires_a_justification(draft, revie
     workflow.assessment_submit(assessment=draft, user=draft.assessor)
     workflow.assessment_start_review(assessment=draft, user=reviewer)
     with pytest.raises(ValidationError) as error:
-        workflow.assessment_decide(
+        review_decide(
             assessment=draft, user=reviewer, outcome="engage", note="ok", justification="x"
         )
     assert "outcome" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        workflow.assessment_decide(
-            assessment=draft, user=reviewer, outcome="do_not_engage", note="no"
-        )
+        review_decide(assessment=draft, user=reviewer, outcome="do_not_engage", note="no")
     assert "justification" in error.value.message_dict
-    workflow.assessment_decide(
+    review_decide(
         assessment=draft,
         user=reviewer,
         outcome="do_not_engage",

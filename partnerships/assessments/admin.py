@@ -15,7 +15,6 @@ from partnerships.assessments.models import (
     StatusChange,
 )
 from partnerships.oversight.exports import assessment_rows, csv_response, xlsx_response
-from partnerships.reports.archive import signed_reviews_zip
 
 DECIDED = {AssessmentStatus.APPROVED, AssessmentStatus.REJECTED}
 
@@ -53,7 +52,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         "proposal__partners__economy_group", "proposal__partners__partner_type",
         ("decided_at", admin.DateFieldListFilter),
     ]  # fmt: skip
-    actions = ["export_csv", "export_xlsx", "download_signed_reviews"]
+    actions = ["export_csv", "export_xlsx"]
     list_select_related = ["proposal__agency", "assessor", "framework"]
     search_fields = ["proposal__title", "assessor__username", "assessor__last_name"]
     date_hierarchy = "created_at"
@@ -90,10 +89,6 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Export the selected assessments as XLSX"), permissions=["view"])
     def export_xlsx(self, request, queryset):
         return xlsx_response("assessments.xlsx", assessment_rows(queryset), title="assessments")
-
-    @admin.action(description=_("Download the selected signed reviews (zip)"), permissions=["view"])
-    def download_signed_reviews(self, request, queryset):
-        return signed_reviews_zip(queryset)
 
     def save_formset(self, request, form, formset, change):
         # Answers go through the service so the stored scores stay in step.

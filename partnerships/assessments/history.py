@@ -14,7 +14,7 @@ from partnerships.assessments.models import (
     GateAnswer,
 )
 
-IGNORED_FIELDS = {"updated_at", "created_at", "uploaded_at", "file"}
+IGNORED_FIELDS = {"updated_at", "created_at", "uploaded_at", "file", "version"}
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 

@@ -3,6 +3,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -106,9 +107,22 @@ class Assessment(Freezable):
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # What was assessed, pinned when submitted and again when decided (revisions.py).
+    revision = models.ForeignKey(
+        "ProposalRevision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("assessed revision"),
+    )
+    # Bumped by every save of the draft: a save based on an older version is refused
+    # instead of silently overwriting someone else's answers (optimistic locking).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = FreezableManager.from_queryset(AssessmentQuerySet)()
     frozen_message = DECIDED_MESSAGE
@@ -228,10 +242,22 @@ class Answer(AssessmentPart):
             raise ValidationError(errors)
 
 
-class ExclusionQuestion(models.Model):
-    """A screening question of the exclusion gate (reference data, DOMAIN.md §2)."""
+class ExclusionQuestionQuerySet(models.QuerySet):
+    def active(self):
+        """The questions the gate asks now: the newest version of each."""
+        return self.filter(retired_at__isnull=True)
 
-    key = models.SlugField(max_length=40, unique=True)
+
+class ExclusionQuestion(models.Model):
+    """A screening question of the exclusion gate (reference data, DOMAIN.md §2).
+
+    Once answered, a question's wording stays as it was answered: a change is a new
+    version of the question, and the old version is retired.
+    """
+
+    key = models.SlugField(max_length=40)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
     position = models.PositiveSmallIntegerField(default=0)
     question_en = models.TextField()
     question_zh = models.TextField()
@@ -242,8 +268,18 @@ class ExclusionQuestion(models.Model):
     question = Localized("question")
     guidance = Localized("guidance")
 
+    objects = ExclusionQuestionQuerySet.as_manager()
+
     class Meta:
-        ordering = ["position"]
+        ordering = ["position", "key", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="one_question_version"),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(retired_at__isnull=True),
+                name="one_active_question_version",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.question_en
@@ -358,3 +394,70 @@ class StatusChange(Freezable):
     @classmethod
     def frozen_q(cls) -> Q:
         return Q(pk__isnull=False)
+
+
+class RevisionStage(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    DECIDED = "decided", _("Decided")
+
+
+class Immutable(Freezable):
+    """A row that never changes once written."""
+
+    frozen_message = "A revision of what was assessed never changes."
+
+    class Meta(Freezable.Meta):
+        abstract = True
+
+    @classmethod
+    def frozen_q(cls) -> Q:
+        return Q(pk__isnull=False)
+
+
+class ProposalRevision(Immutable):
+    """What an assessment assessed, as it stood when it was submitted or decided: the
+    proposal's fields, its partners, the exclusion gate and the screening hits.
+
+    `content` is the whole snapshot (see revisions.py); the columns beside it repeat
+    what lists and portfolio figures aggregate in the database.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="revisions", editable=False
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=RevisionStage.choices)
+    content = models.JSONField(encoder=DjangoJSONEncoder)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    title = models.CharField(_("title"), max_length=300)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, null=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta(Immutable.Meta):
+        ordering = ["created_at", "pk"]
+        verbose_name = _("assessed revision")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_stage_display()}, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+class RevisionPartner(Immutable):
+    """A partner of a revision, as classified then."""
+
+    revision = models.ForeignKey(
+        ProposalRevision, on_delete=models.PROTECT, related_name="partners"
+    )
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=20)
+    legal_name = models.CharField(_("legal name"), max_length=300)
+    partner_type = models.CharField(_("type"), max_length=20)
+    country = models.CharField(_("country"), max_length=2)
+    economy_group = models.CharField(_("economy group"), max_length=12)
+    region = models.CharField(_("region"), max_length=12, blank=True)
+    classification_edition = models.CharField(max_length=40)
+
+    class Meta(Immutable.Meta):
+        ordering = ["revision", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.legal_name} ({self.role})"

@@ -189,7 +189,8 @@ def gate_save(
 
 
 def gate_is_complete(assessment: Assessment) -> bool:
-    return assessment.gate_answers.count() == ExclusionQuestion.objects.count()
+    asked = ExclusionQuestion.objects.active()
+    return assessment.gate_answers.filter(question__in=asked).count() == asked.count()
 
 
 def gate_concerns(assessment: Assessment) -> list[GateAnswer]:

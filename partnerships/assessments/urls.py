@@ -1,7 +1,6 @@
 from django.urls import path
 
 from partnerships.assessments import views
-from partnerships.reports.views import review_report
 
 urlpatterns = [
     path("<int:pk>/", views.assessment_detail, name="assessment_detail"),
@@ -12,8 +11,6 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.assessment_withdraw, name="assessment_withdraw"),
     path("<int:pk>/review/", views.assessment_start_review, name="assessment_start_review"),
     path("<int:pk>/return/", views.assessment_return, name="assessment_return"),
-    path("<int:pk>/decide/", views.assessment_decide, name="assessment_decide"),
-    path("<int:pk>/report.pdf", review_report, name="assessment_report"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
 ]

@@ -28,7 +28,6 @@ from partnerships.assessments.selectors import (
 )
 from partnerships.frozen import FrozenRecordError
 from partnerships.proposals.models import ProposalPartner
-from partnerships.reports.models import SignedReview
 from partnerships.sanctions.models import SanctionsList
 from partnerships.sanctions.services import proposal_hits
 
@@ -108,7 +107,7 @@ def assessment_detail(request, pk):
             "audit_trail": assessment_changes(assessment)
             if user.has_role(Role.OVERSIGHT)
             else None,
-            "signed_review": SignedReview.objects.filter(assessment=assessment).first(),
+            "signed_review": getattr(assessment, "signed_review", None),
             "hits": _hits_for(user, assessment),
             "sanctions_list": SanctionsList.current(),
             "partner_links": ProposalPartner.objects.filter(
@@ -143,7 +142,7 @@ def assessment_gate(request, pk):
     assessment = _get_assessment_for_user(request, pk)
     _require(permissions.can_edit(request.user, assessment))
     existing = {g.question_id: g for g in assessment.gate_answers.all()}
-    questions = list(ExclusionQuestion.objects.all())
+    questions = list(ExclusionQuestion.objects.active())
 
     def make_form(question, data=None):
         stored = existing.get(question.pk)
@@ -324,7 +323,8 @@ def assessment_start_review(request, pk):
     )
 
 
-def _rerender_with(request, assessment, form, form_name):
+def render_review_form(request, assessment, form, form_name):
+    """The reviewer's return or decision form again, with its errors (400)."""
     context = assessment_summary(assessment)
     return render(
         request,
@@ -341,34 +341,11 @@ def assessment_return(request, pk):
     _require(permissions.can_decide(request.user, assessment))
     form = ReturnForm(request.POST, prefix="return")
     if not form.is_valid():
-        return _rerender_with(request, assessment, form, "return")
+        return render_review_form(request, assessment, form, "return")
     workflow.assessment_return(
         assessment=assessment, user=request.user, note=form.cleaned_data["note"]
     )
     messages.success(request, _("The assessment is returned to its assessor."))
-    return redirect("assessment_detail", assessment.pk)
-
-
-@login_required
-@require_POST
-def assessment_decide(request, pk):
-    assessment = _get_assessment_for_user(request, pk)
-    _require(permissions.can_decide(request.user, assessment))
-    form = DecisionForm(request.POST, assessment=assessment)
-    if form.is_valid():
-        try:
-            workflow.assessment_decide(
-                assessment=assessment, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:  # e.g. the report could not be signed
-            assessment.refresh_from_db()  # the transaction was undone; so is this copy
-            form.add_error(None, error)
-        except FrozenRecordError:  # decided meanwhile, by a second click or a colleague
-            messages.error(request, _("This assessment was decided meanwhile."))
-            return redirect("assessment_detail", assessment.pk)
-    if form.errors:
-        return _rerender_with(request, assessment, form, "decide")
-    messages.success(request, _("The decision is recorded and the report signed."))
     return redirect("assessment_detail", assessment.pk)
 
 

@@ -1,6 +1,8 @@
 """The assessment workflow: Draft → Submitted → In review → Approved | Rejected,
 with Returned (back to the assessor) and Withdrawn. Every transition is stored."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +12,14 @@ from simple_history.utils import bulk_create_with_history
 from partnerships.accounts.models import User
 from partnerships.assessments import notifications, permissions
 from partnerships.assessments.choices import AssessmentStatus, Outcome
-from partnerships.assessments.models import Answer, Assessment, Attachment, StatusChange
+from partnerships.assessments.models import (
+    Answer,
+    Assessment,
+    Attachment,
+    RevisionStage,
+    StatusChange,
+)
+from partnerships.assessments.revisions import revision_pin
 from partnerships.assessments.selectors import assessment_scorecard
 from partnerships.assessments.services import (
     assessment_create,
@@ -20,8 +29,6 @@ from partnerships.assessments.services import (
 )
 from partnerships.checklists.models import Criterion, Framework
 from partnerships.proposals.models import Proposal
-from partnerships.reports.services import review_sign
-from partnerships.reports.signing import SigningError
 from partnerships.sanctions.models import HitStatus
 from partnerships.sanctions.services import proposal_hits
 
@@ -82,7 +89,8 @@ def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
         raise ValidationError(problems)
     assessment_refresh_scores(assessment=assessment)
     assessment.submitted_at = timezone.now()
-    _move(assessment, to=Status.SUBMITTED, user=user, fields=["submitted_at"])
+    assessment.revision = revision_pin(assessment=assessment, stage=RevisionStage.SUBMITTED)
+    _move(assessment, to=Status.SUBMITTED, user=user, fields=["submitted_at", "revision"])
     notifications.notify_submitted(assessment)
     return assessment
 
@@ -153,12 +161,13 @@ def assessment_decide(
     note: str,
     conditions: str = "",
     justification: str = "",
-    language: str = "en",
+    seal: Callable[[Assessment], object],
 ) -> Assessment:
     """Approve (Engage, Engage with conditions) or reject (Do not engage) the assessment.
 
-    The final report is rendered in `language`, signed and stored in the same
-    transaction: if signing fails, the assessment stays undecided.
+    What was assessed is pinned as the decided revision. `seal` then makes the decided
+    record (the signed report: `reports.services.review_decide` passes it) in the same
+    transaction: if it raises, the assessment stays undecided.
     """
     _lock(assessment)
     _require(permissions.can_decide(user, assessment))
@@ -172,6 +181,7 @@ def assessment_decide(
     assessment.conditions = conditions.strip() if outcome == Outcome.ENGAGE_WITH_CONDITIONS else ""
     assessment.decision_justification = justification.strip()
     assessment.decided_at = timezone.now()
+    assessment.revision = revision_pin(assessment=assessment, stage=RevisionStage.DECIDED)
     status = Status.APPROVED if outcome in APPROVING_OUTCOMES else Status.REJECTED
     _move(
         assessment,
@@ -184,15 +194,10 @@ def assessment_decide(
             "conditions",
             "decision_justification",
             "decided_at",
+            "revision",
         ],
     )
-    try:
-        review_sign(assessment=assessment, user=user, language=language)
-    except SigningError as error:
-        raise ValidationError(
-            _("The decision was not recorded: the report could not be signed (%(why)s).")
-            % {"why": error}
-        ) from error
+    seal(assessment)
     notifications.notify_decided(assessment)
     return assessment
 

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.admin_base import ReadOnlyAdmin
+from partnerships.reports.archive import signed_reviews_zip
 from partnerships.reports.models import SignedReview
 
 
@@ -15,6 +16,7 @@ class SignedReviewAdmin(ReadOnlyAdmin):
     search_fields = ["report_id", "sha256", "assessment__proposal__title", "signer_name"]
     date_hierarchy = "signed_at"
     exclude = ["pdf"]
+    actions = ["download_signed_reviews"]
     readonly_fields = [
         "assessment", "report_id", "language", "sha256", "size", "signer", "signer_name",
         "signer_role", "certificate_subject", "certificate_sha256", "signed_at", "download",
@@ -24,3 +26,7 @@ class SignedReviewAdmin(ReadOnlyAdmin):
     def download(self, review):
         url = reverse("assessment_report", args=[review.assessment_id]) + "?download=1"
         return format_html('<a href="{}">{}</a>', url, review.filename)
+
+    @admin.action(description=_("Download the selected signed reviews (zip)"), permissions=["view"])
+    def download_signed_reviews(self, request, queryset):
+        return signed_reviews_zip(queryset)

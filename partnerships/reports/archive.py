@@ -8,11 +8,11 @@ from django.http import FileResponse
 from partnerships.reports.models import SignedReview
 
 
-def signed_reviews_zip(assessments) -> FileResponse:
+def signed_reviews_zip(reviews) -> FileResponse:
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
         # PDFs are compressed already; one review at a time keeps memory flat.
-        for pk in SignedReview.objects.filter(assessment__in=assessments).values_list(
+        for pk in SignedReview.objects.filter(pk__in=reviews.values("pk")).values_list(
             "pk", flat=True
         ):
             review = SignedReview.objects.get(pk=pk)

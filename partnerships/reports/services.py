@@ -1,15 +1,60 @@
-"""Signing a decided review: render the final report, sign it, store it once."""
+"""The decided record: a decision, its report rendered, signed and stored once.
+
+`review_decide()` is the one way to decide an assessment: the workflow records the
+decision and pins what was assessed, and this module seals it with the signed report
+in the same transaction.
+"""
 
 import hashlib
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from partnerships.accounts.models import User
+from partnerships.assessments import workflow
 from partnerships.assessments.models import Assessment
 from partnerships.reports.documents import render_review_pdf, report_id, signer_role
 from partnerships.reports.models import SignedReview
-from partnerships.reports.signing import certificate_summary, sign_pdf, signing_signer
+from partnerships.reports.signing import (
+    SigningError,
+    certificate_summary,
+    sign_pdf,
+    signing_signer,
+)
+
+
+def review_decide(
+    *,
+    assessment: Assessment,
+    user: User,
+    outcome: str,
+    note: str,
+    conditions: str = "",
+    justification: str = "",
+    language: str = "en",
+) -> Assessment:
+    """Decide the assessment; its final report is rendered in `language`, signed and
+    stored with the decision, or nothing is recorded."""
+
+    def seal(decided: Assessment) -> None:
+        try:
+            review_sign(assessment=decided, user=user, language=language)
+        except SigningError as error:
+            raise ValidationError(
+                _("The decision was not recorded: the report could not be signed (%(why)s).")
+                % {"why": error}
+            ) from error
+
+    return workflow.assessment_decide(
+        assessment=assessment,
+        user=user,
+        outcome=outcome,
+        note=note,
+        conditions=conditions,
+        justification=justification,
+        seal=seal,
+    )
 
 
 def render_signed_pdf(*, assessment: Assessment, user: User, language: str) -> bytes:

@@ -1,27 +1,63 @@
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from partnerships.assessments import permissions
+from partnerships.assessments.forms import DecisionForm
 from partnerships.assessments.models import Assessment
+from partnerships.assessments.views import render_review_form
+from partnerships.frozen import FrozenRecordError
 from partnerships.reports.documents import review_document
+from partnerships.reports.services import review_decide
 from partnerships.reports.verification import verify_review_pdf
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
-@login_required
-def review_report(request, pk):
-    """The assessment's report: the signed PDF once decided, a draft preview before."""
-    assessment = get_object_or_404(
+def _get_assessment_for_user(request, pk) -> Assessment:
+    """The assessment, if the user's agency may see it; 404 otherwise."""
+    return get_object_or_404(
         Assessment.objects.for_user(request.user).select_related(
-            "proposal__agency", "framework", "assessor", "reviewer"
+            "proposal__agency", "framework", "assessor", "reviewer", "revision"
         ),
         pk=pk,
     )
+
+
+@login_required
+@require_POST
+def assessment_decide(request, pk):
+    assessment = _get_assessment_for_user(request, pk)
+    if not permissions.can_decide(request.user, assessment):
+        raise PermissionDenied
+    form = DecisionForm(request.POST, assessment=assessment)
+    if form.is_valid():
+        try:
+            review_decide(assessment=assessment, user=request.user, **form.cleaned_data)
+        except ValidationError as error:  # e.g. the report could not be signed
+            assessment.refresh_from_db()  # the transaction was undone; so is this copy
+            form.add_error(None, error)
+        except FrozenRecordError:  # decided meanwhile, by a second click or a colleague
+            messages.error(request, gettext("This assessment was decided meanwhile."))
+            return redirect("assessment_detail", assessment.pk)
+    if form.errors:
+        return render_review_form(request, assessment, form, "decide")
+    messages.success(request, gettext("The decision is recorded and the report signed."))
+    return redirect("assessment_detail", assessment.pk)
+
+
+@login_required
+def review_report(request, pk):
+    """The assessment's report: the signed PDF once decided, a draft preview before."""
+    assessment = _get_assessment_for_user(request, pk)
     language = request.GET.get("language", request.LANGUAGE_CODE)
     if language not in LANGUAGES:
         language = "en"

@@ -22,6 +22,7 @@ from partnerships.assessments.workflow import assessment_start
 from partnerships.demo import content
 from partnerships.partners.models import Partner
 from partnerships.proposals.models import ContributionType, Proposal, ProposalPartner
+from partnerships.reports.services import review_decide
 from partnerships.sanctions.importing import import_list
 from partnerships.sanctions.models import SanctionsList
 from partnerships.sanctions.screening import screen_partners
@@ -174,7 +175,7 @@ class Command(BaseCommand):
             user=assessment.assessor,
             responses={
                 question: concerns.get(question.key, ("no", ""))
-                for question in ExclusionQuestion.objects.all()
+                for question in ExclusionQuestion.objects.active()
             },
         )
 
@@ -194,7 +195,7 @@ class Command(BaseCommand):
         elif target in content.DECISIONS:
             assessment.refresh_from_db()
             outcome = assessment.computed_outcome
-            workflow.assessment_decide(
+            review_decide(
                 assessment=assessment,
                 user=reviewer,
                 outcome=outcome,

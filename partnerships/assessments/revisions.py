@@ -1,0 +1,352 @@
+"""What an assessment assessed: the proposal, its partners, the exclusion gate and the
+screening hits, as one snapshot.
+
+The workflow pins a snapshot (`ProposalRevision`) when an assessment is submitted and
+again when it is decided. A decided assessment is shown, reported, counted and exported
+from its pinned revision, never from the live proposal, which stays editable for a
+re-assessment; `revision_changes()` says what changed since.
+
+A snapshot is plain JSON (codes, not labels: labels are given in the reader's language
+when shown), so that it can be stored, embedded in the signed report and compared.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from partnerships.assessments.choices import GateResponse
+from partnerships.assessments.models import Assessment, ProposalRevision, RevisionPartner
+from partnerships.i18n import is_chinese
+from partnerships.partners.economies import EconomyGroup
+from partnerships.partners.models import PartnerType
+from partnerships.proposals.models import PartnerRole, Proposal, ProposalPartner
+from partnerships.sanctions.models import HitStatus
+from partnerships.sanctions.services import proposal_hits
+
+# The proposal's own fields, in the order they are shown and compared.
+PROPOSAL_FIELDS = [
+    "title", "summary", "objectives", "contribution_types", "value", "currency", "start_date",
+    "end_date", "countries", "requests_un_name_or_emblem", "un_name_or_emblem_use",
+    "requests_exclusivity", "exclusivity_details", "complementarity",
+]  # fmt: skip
+PARTNER_FIELDS = [
+    "legal_name", "role", "partner_type", "country", "economy_group", "region",
+    "classification_edition", "global_compact_participant",
+]  # fmt: skip
+# What a RevisionPartner row repeats from the snapshot, for the portfolio's aggregates.
+REVISION_PARTNER_COLUMNS = [name for name in PARTNER_FIELDS if name != "global_compact_participant"]
+ROLE_ORDER = {role.value: index for index, role in enumerate(PartnerRole)}
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def proposal_content(proposal: Proposal) -> dict:
+    """The proposal's fields and partners, now (three queries)."""
+    links = ProposalPartner.objects.filter(proposal=proposal).select_related("partner")
+    partners = [
+        {
+            "partner_id": link.partner_id,
+            "legal_name": link.partner.legal_name,
+            "role": link.role,
+            "partner_type": link.partner.partner_type,
+            "country": link.partner.country.code,
+            "economy_group": link.partner.economy_group,
+            "region": link.partner.region,
+            "classification_edition": link.partner.classification_edition,
+            "global_compact_participant": link.partner.global_compact_participant,
+        }
+        for link in links
+    ]
+    partners.sort(key=lambda p: (ROLE_ORDER.get(p["role"], 99), p["legal_name"], p["partner_id"]))
+    return {
+        "id": proposal.pk,
+        "agency": proposal.agency.acronym,
+        "title": proposal.title,
+        "summary": proposal.summary,
+        "objectives": proposal.objectives,
+        "contribution_types": [
+            {"key": c.key, "name_en": c.name_en, "name_zh": c.name_zh}
+            for c in proposal.contribution_types.order_by("position")
+        ],
+        "value": _text(proposal.value),
+        "currency": proposal.currency,
+        "start_date": _text(proposal.start_date),
+        "end_date": _text(proposal.end_date),
+        "countries": [country.code for country in proposal.countries],
+        "requests_un_name_or_emblem": proposal.requests_un_name_or_emblem,
+        "un_name_or_emblem_use": proposal.un_name_or_emblem_use,
+        "requests_exclusivity": proposal.requests_exclusivity,
+        "exclusivity_details": proposal.exclusivity_details,
+        "complementarity": proposal.complementarity,
+        "partners": partners,
+    }
+
+
+def live_content(assessment: Assessment) -> dict:
+    """The snapshot of what the assessment assesses, as it stands now."""
+    gate = [
+        {
+            "key": answer.question.key,
+            "version": answer.question.version,
+            "question_en": answer.question.question_en,
+            "question_zh": answer.question.question_zh,
+            "response": answer.response,
+            "note": answer.note,
+        }
+        for answer in assessment.gate_answers.select_related("question").order_by(
+            "question__position", "question__key"
+        )
+    ]
+    hits = [
+        {
+            "partner_id": hit.partner_id,
+            "partner_name": hit.partner_name,
+            "matched_name": hit.matched_name,
+            "entry_name": hit.entry_name,
+            "entry_reference": hit.entry_reference,
+            "entry_data_id": hit.entry_data_id,
+            "score": _text(hit.score),
+            "list_date": hit.list_date.isoformat(),
+            "status": hit.status,
+            "note": hit.note,
+            "decided_by": str(hit.decided_by) if hit.decided_by else "",
+            "decided_at": hit.decided_at.isoformat() if hit.decided_at else None,
+        }
+        for hit in proposal_hits(assessment.proposal).order_by("partner_name", "entry_data_id")
+    ]
+    return {"proposal": proposal_content(assessment.proposal), "gate": gate, "hits": hits}
+
+
+def content_sha256(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def revision_pin(*, assessment: Assessment, stage: str) -> ProposalRevision:
+    """Store what the assessment assesses now; the caller pins it on the assessment."""
+    content = live_content(assessment)
+    proposal = content["proposal"]
+    revision = ProposalRevision.objects.create(
+        assessment=assessment,
+        stage=stage,
+        content=content,
+        sha256=content_sha256(content),
+        title=proposal["title"],
+        value=Decimal(proposal["value"]) if proposal["value"] is not None else None,
+        currency=proposal["currency"],
+    )
+    RevisionPartner.objects.bulk_create(
+        RevisionPartner(
+            revision=revision,
+            partner_id=partner["partner_id"],
+            **{name: partner[name] for name in REVISION_PARTNER_COLUMNS},
+        )
+        for partner in proposal["partners"]
+    )
+    return revision
+
+
+def assessed_content(assessment: Assessment) -> dict:
+    """What a page, report or export shows of the assessed proposal: the pinned revision
+    once decided, else the proposal as it stands."""
+    if assessment.is_decided and assessment.revision_id:
+        return assessment.revision.content
+    return live_content(assessment)
+
+
+# Display: labels in the reader's language, from a snapshot's codes.
+
+
+@dataclass
+class PartnerView:
+    name: str
+    role: str
+    role_label: str
+    type_label: str
+    country: str
+    country_name: str
+    economy_group_label: str
+    global_compact_participant: bool
+
+
+def _label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value or "—"
+
+
+def partner_views(content: dict) -> list[PartnerView]:
+    return [
+        PartnerView(
+            name=p["legal_name"],
+            role=p["role"],
+            role_label=_label(PartnerRole, p["role"]),
+            type_label=_label(PartnerType, p["partner_type"]),
+            country=p["country"],
+            country_name=str(countries.name(p["country"]) or p["country"]),
+            economy_group_label=_label(EconomyGroup, p["economy_group"]),
+            global_compact_participant=p.get("global_compact_participant", False),
+        )
+        for p in content["proposal"]["partners"]
+    ]
+
+
+@dataclass
+class GateView:
+    question: str
+    response: str
+    response_label: str
+    note: str
+
+
+def gate_views(content: dict) -> list[GateView]:
+    return [
+        GateView(
+            question=g["question_zh"] if is_chinese() else g["question_en"],
+            response=g["response"],
+            response_label=_label(GateResponse, g["response"]),
+            note=g["note"],
+        )
+        for g in content["gate"]
+    ]
+
+
+@dataclass
+class HitView:
+    partner_name: str
+    matched_name: str
+    entry_reference: str
+    entry_data_id: str
+    score: str
+    status: str
+    status_label: str
+    note: str
+    decided_by: str
+    decided_at: str | None
+
+
+def hit_views(content: dict) -> list[HitView]:
+    return [
+        HitView(
+            partner_name=h["partner_name"],
+            matched_name=h["matched_name"],
+            entry_reference=h["entry_reference"],
+            entry_data_id=h["entry_data_id"],
+            score=h["score"],
+            status=h["status"],
+            status_label=_label(HitStatus, h["status"]),
+            note=h["note"],
+            decided_by=h["decided_by"],
+            decided_at=h["decided_at"],
+        )
+        for h in content["hits"]
+    ]
+
+
+# What changed since a decision.
+
+
+@dataclass
+class RevisionChanges:
+    fields: list[tuple[str, str, str]] = field(default_factory=list)  # (label, before, after)
+    partners_added: list[str] = field(default_factory=list)
+    partners_removed: list[str] = field(default_factory=list)
+    partners_changed: list[tuple[str, list[tuple[str, str, str]]]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.fields or self.partners_added or self.partners_removed or self.partners_changed
+        )
+
+
+def _field_labels() -> dict[str, str]:
+    labels = {
+        name: str(Proposal._meta.get_field(name).verbose_name)
+        for name in PROPOSAL_FIELDS
+        if name != "contribution_types"
+    }
+    labels["contribution_types"] = _("contributions")
+    return labels
+
+
+def _partner_field_labels() -> dict[str, str]:
+    return {
+        "legal_name": _("legal name"),
+        "role": _("role"),
+        "partner_type": _("type"),
+        "country": _("country"),
+        "economy_group": _("economy group"),
+        "region": _("region"),
+        "classification_edition": _("classification edition"),
+        "global_compact_participant": _("Global Compact participant"),
+    }
+
+
+def _shown(name: str, value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if name == "contribution_types":
+        return ", ".join(c["name_zh"] if is_chinese() else c["name_en"] for c in value)
+    if name == "countries":
+        return ", ".join(str(countries.name(code) or code) for code in value)
+    if name == "country":
+        return str(countries.name(value) or value)
+    if name == "role":
+        return _label(PartnerRole, value)
+    if name == "partner_type":
+        return _label(PartnerType, value)
+    if name == "economy_group":
+        return _label(EconomyGroup, value)
+    return str(value)
+
+
+def revision_changes(before: dict, after: dict) -> RevisionChanges:
+    """Field by field, what differs between two proposal snapshots (`content["proposal"]`)."""
+    changes = RevisionChanges()
+    labels = _field_labels()
+    for name in PROPOSAL_FIELDS:
+        if before.get(name) != after.get(name):
+            changes.fields.append(
+                (labels[name], _shown(name, before.get(name)), _shown(name, after.get(name)))
+            )
+    old = {p["partner_id"]: p for p in before["partners"]}
+    new = {p["partner_id"]: p for p in after["partners"]}
+    partner_labels = _partner_field_labels()
+    for pk, partner in new.items():
+        if pk not in old:
+            changes.partners_added.append(
+                f"{partner['legal_name']} ({_shown('role', partner['role'])})"
+            )
+    for pk, partner in old.items():
+        if pk not in new:
+            changes.partners_removed.append(
+                f"{partner['legal_name']} ({_shown('role', partner['role'])})"
+            )
+            continue
+        diffs = [
+            (partner_labels[name], _shown(name, partner.get(name)), _shown(name, new[pk].get(name)))
+            for name in PARTNER_FIELDS
+            if partner.get(name) != new[pk].get(name)
+        ]
+        if diffs:
+            changes.partners_changed.append((partner["legal_name"], diffs))
+    return changes
+
+
+def changes_since_decision(assessment: Assessment) -> RevisionChanges:
+    """What changed in the proposal since this decided assessment's pinned revision."""
+    if not (assessment.is_decided and assessment.revision_id):
+        return RevisionChanges()
+    return revision_changes(
+        assessment.revision.content["proposal"], proposal_content(assessment.proposal)
+    )
