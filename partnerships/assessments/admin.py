@@ -1,9 +1,10 @@
 from django.contrib import admin
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships.admin_base import ReadOnlyAdmin
-from partnerships.assessments import services
+from partnerships.assessments import revisions, services
 from partnerships.assessments.choices import AssessmentStatus
 from partnerships.assessments.models import (
     Answer,
@@ -12,6 +13,8 @@ from partnerships.assessments.models import (
     ExclusionQuestion,
     GateAnswer,
     PrincipleScore,
+    ProposalRevision,
+    RevisionPartner,
     StatusChange,
 )
 from partnerships.oversight.exports import assessment_rows, csv_response, xlsx_response
@@ -43,17 +46,17 @@ class AnswerInline(admin.TabularInline):
 @admin.register(Assessment)
 class AssessmentAdmin(SimpleHistoryAdmin):
     list_display = [
-        "pk", "proposal", "agency", "assessor", "framework", "status", "computed_outcome",
+        "pk", "proposal_title", "agency", "assessor", "framework", "status", "computed_outcome",
         "overall_score", "coverage", "decided_outcome", "decided_at",
     ]  # fmt: skip
-    list_display_links = ["pk", "proposal"]
+    list_display_links = ["pk", "proposal_title"]
     list_filter = [
         "proposal__agency", "status", "computed_outcome", "decided_outcome", "framework",
         "proposal__partners__economy_group", "proposal__partners__partner_type",
         ("decided_at", admin.DateFieldListFilter),
     ]  # fmt: skip
     actions = ["export_csv", "export_xlsx"]
-    list_select_related = ["proposal__agency", "assessor", "framework"]
+    list_select_related = ["proposal__agency", "assessor", "framework", "revision"]
     search_fields = ["proposal__title", "assessor__username", "assessor__last_name"]
     date_hierarchy = "created_at"
     # The workflow moves assessments (partnerships.assessments.workflow); the admin
@@ -62,9 +65,27 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         "proposal", "assessor", "framework", "classification_edition", "based_on", "status",
         "computed_outcome", "overall_score", "coverage", "reviewer", "decided_outcome",
         "decision_note", "conditions", "decision_justification", "submitted_at", "decided_at",
-        "created_at", "updated_at",
+        "created_at", "updated_at", "assessed_revision",
     ]  # fmt: skip
     inlines = [AnswerInline]
+
+    @admin.display(description=_("proposal"), ordering="proposal__title")
+    def proposal_title(self, assessment):
+        # A decided assessment is listed by what was decided, not by later edits.
+        return assessment.assessed_title
+
+    @admin.display(description=_("assessed revision"))
+    def assessed_revision(self, assessment):
+        return render_to_string(
+            "admin/assessments/assessed_revision.html",
+            {
+                "revision": assessment.revision,
+                "assessed": revisions.proposal_view(revisions.assessed_content(assessment)),
+                "partners": revisions.partner_views(revisions.assessed_content(assessment)),
+                "changes": revisions.changes_since_decision(assessment),
+                "assessment": assessment,
+            },
+        )
 
     def has_add_permission(self, request):
         # Assessments start from a proposal (services.assessment_create), not from a blank form.
@@ -167,3 +188,33 @@ class PrincipleScoreAdmin(ReadOnlyAdmin):
     list_display = ["assessment", "principle", "score", "answered", "applicable"]
     list_filter = ["principle", "assessment__proposal__agency", "assessment__status"]
     list_select_related = ["assessment__proposal", "principle"]
+
+
+class RevisionPartnerInline(admin.TabularInline):
+    model = RevisionPartner
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "legal_name", "role", "partner_type", "country", "economy_group", "region",
+        "classification_edition",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProposalRevision)
+class ProposalRevisionAdmin(ReadOnlyAdmin):
+    """What each assessment assessed, pinned at submission and at decision."""
+
+    list_display = ["assessment", "stage", "title", "value", "currency", "created_at"]
+    list_filter = ["stage", "assessment__proposal__agency"]
+    list_select_related = ["assessment__proposal"]
+    search_fields = ["title", "sha256"]
+    fields = readonly_fields = [
+        "assessment", "stage", "title", "value", "currency", "created_at", "sha256", "content",
+    ]  # fmt: skip
+    inlines = [RevisionPartnerInline]

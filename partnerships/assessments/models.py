@@ -153,6 +153,13 @@ class Assessment(Freezable):
     def is_decided(self) -> bool:
         return self.status in DECIDED_STATUSES
 
+    @property
+    def assessed_title(self) -> str:
+        """The proposal's title as decided (its pinned revision), else as it stands."""
+        if self.is_decided and self.revision_id:
+            return self.revision.title
+        return self.proposal.title
+
 
 class AssessmentPart(Freezable):
     """A row that belongs to an assessment and freezes with it."""

@@ -13,13 +13,14 @@ when shown), so that it can be stored, embedded in the signed report and compare
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from partnerships.assessments.choices import GateResponse
+from partnerships.assessments.choices import DECIDED_STATUSES, GateResponse
 from partnerships.assessments.models import Assessment, ProposalRevision, RevisionPartner
 from partnerships.i18n import is_chinese
 from partnerships.partners.economies import EconomyGroup
@@ -164,6 +165,18 @@ def assessed_content(assessment: Assessment) -> dict:
 # Display: labels in the reader's language, from a snapshot's codes.
 
 
+def proposal_view(content: dict) -> dict:
+    """The snapshot's proposal fields, with contributions and countries named."""
+    proposal = content["proposal"]
+    return {
+        **proposal,
+        "contribution_names": [
+            c["name_zh"] if is_chinese() else c["name_en"] for c in proposal["contribution_types"]
+        ],
+        "country_names": [str(countries.name(code) or code) for code in proposal["countries"]],
+    }
+
+
 @dataclass
 class PartnerView:
     name: str
@@ -230,7 +243,8 @@ class HitView:
     status_label: str
     note: str
     decided_by: str
-    decided_at: str | None
+    decided_at: datetime | None
+    list_date: datetime | None
 
 
 def hit_views(content: dict) -> list[HitView]:
@@ -245,7 +259,8 @@ def hit_views(content: dict) -> list[HitView]:
             status_label=_label(HitStatus, h["status"]),
             note=h["note"],
             decided_by=h["decided_by"],
-            decided_at=h["decided_at"],
+            decided_at=datetime.fromisoformat(h["decided_at"]) if h["decided_at"] else None,
+            list_date=datetime.fromisoformat(h["list_date"]) if h["list_date"] else None,
         )
         for h in content["hits"]
     ]
@@ -349,4 +364,14 @@ def changes_since_decision(assessment: Assessment) -> RevisionChanges:
         return RevisionChanges()
     return revision_changes(
         assessment.revision.content["proposal"], proposal_content(assessment.proposal)
+    )
+
+
+def latest_decision(proposal: Proposal) -> Assessment | None:
+    """The proposal's most recently decided assessment."""
+    return (
+        proposal.assessments.filter(status__in=DECIDED_STATUSES)
+        .select_related("revision")
+        .order_by("-decided_at", "-pk")
+        .first()
     )

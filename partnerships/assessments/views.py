@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partnerships.accounts.roles import Role
-from partnerships.assessments import permissions, services, workflow
+from partnerships.assessments import permissions, revisions, services, workflow
 from partnerships.assessments.choices import AssessmentStatus, Outcome
 from partnerships.assessments.forms import (
     AnswerForm,
@@ -27,7 +27,6 @@ from partnerships.assessments.selectors import (
     criteria_by_principle,
 )
 from partnerships.frozen import FrozenRecordError
-from partnerships.proposals.models import ProposalPartner
 from partnerships.sanctions.models import SanctionsList
 from partnerships.sanctions.services import proposal_hits
 
@@ -38,7 +37,7 @@ def _get_assessment_for_user(request, pk) -> Assessment:
     """The assessment, if the user's agency may see it; 404 otherwise."""
     return get_object_or_404(
         Assessment.objects.for_user(request.user).select_related(
-            "proposal__agency", "assessor", "reviewer", "framework", "based_on"
+            "proposal__agency", "assessor", "reviewer", "framework", "based_on", "revision"
         ),
         pk=pk,
     )
@@ -52,7 +51,10 @@ def _return_note(assessment: Assessment) -> str:
     return last.note if last else ""
 
 
-def _hits_for(user, assessment: Assessment) -> list:
+def _hits_for(user, assessment: Assessment, content: dict) -> list:
+    """Live hits, which a reviewer may decide, until the decision; then the pinned ones."""
+    if assessment.is_decided:
+        return revisions.hit_views(content)
     hits = list(proposal_hits(assessment.proposal))
     decides = user.has_role(Role.REVIEWER) and user.agency_id == assessment.proposal.agency_id
     for hit in hits:
@@ -100,22 +102,24 @@ def assessment_detail(request, pk):
     assessment = _get_assessment_for_user(request, pk)
     user = request.user
     context = assessment_sheet(assessment)
+    content = revisions.assessed_content(assessment)
+    gate = revisions.gate_views(content)
     context.update(
         {
             "assessment": assessment,
+            "assessed": revisions.proposal_view(content),
+            "changes_since_decision": revisions.changes_since_decision(assessment),
             "return_note": _return_note(assessment),
             "audit_trail": assessment_changes(assessment)
             if user.has_role(Role.OVERSIGHT)
             else None,
             "signed_review": getattr(assessment, "signed_review", None),
-            "hits": _hits_for(user, assessment),
+            "hits": _hits_for(user, assessment, content),
             "sanctions_list": SanctionsList.current(),
-            "partner_links": ProposalPartner.objects.filter(
-                proposal=assessment.proposal
-            ).select_related("partner"),
-            "gate_answers": assessment.gate_answers.select_related("question"),
+            "partners": revisions.partner_views(content),
+            "gate_answers": gate,
             "gate_complete": services.gate_is_complete(assessment),
-            "gate_concerns": services.gate_concerns(assessment),
+            "gate_concerns": [answer for answer in gate if answer.response == "yes"],
             "timeline": assessment.status_changes.select_related("user"),
             "can_edit": permissions.can_edit(user, assessment),
             "can_withdraw": permissions.can_withdraw(user, assessment),

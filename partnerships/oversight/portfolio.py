@@ -5,6 +5,7 @@ queries whatever the size of the portfolio.
 """
 
 import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -25,11 +26,21 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf, TruncQuarter
 
 from partnerships.accounts.models import Agency
-from partnerships.assessments.choices import AssessmentStatus
-from partnerships.assessments.models import Answer, Assessment, PrincipleScore
+from partnerships.assessments.choices import DECIDED_STATUSES, AssessmentStatus
+from partnerships.assessments.models import (
+    Answer,
+    Assessment,
+    PrincipleScore,
+    ProposalRevision,
+    RevisionPartner,
+)
 from partnerships.oversight.models import RepresentationTarget
 from partnerships.partners.economies import EconomyGroup
 from partnerships.proposals.models import PartnerRole, Proposal, ProposalPartner
+
+# A decided assessment counts what was decided (its pinned revision), not the proposal
+# as edited since; the others count the proposal as it stands.
+PINNED = Q(status__in=DECIDED_STATUSES, revision__isnull=False)
 
 
 @dataclass(frozen=True)
@@ -50,9 +61,19 @@ def scoped_assessments(user, portfolio_filter: PortfolioFilter) -> QuerySet[Asse
     if portfolio_filter.end:
         assessments = assessments.filter(created_at__date__lte=portfolio_filter.end)
     if portfolio_filter.partner_type:
+        partner_type = portfolio_filter.partner_type
         assessments = assessments.filter(
-            proposal__in=Proposal.objects.filter(
-                partners__partner_type=portfolio_filter.partner_type
+            (
+                PINNED
+                & Q(
+                    revision__in=ProposalRevision.objects.filter(
+                        partners__partner_type=partner_type
+                    )
+                )
+            )
+            | (
+                ~PINNED
+                & Q(proposal__in=Proposal.objects.filter(partners__partner_type=partner_type))
             )
         )
     # Each proposal counts once: by its latest assessment that was not withdrawn.
@@ -147,21 +168,39 @@ def representation(assessments: QuerySet[Assessment], by: str, partner_type: str
     A proposal's value counts once, for its lead partner (or, without one, for none).
     With a partner type, only partners of that type count.
     """
-    proposals = Proposal.objects.filter(pk__in=assessments.values("proposal_id"))
-    links = ProposalPartner.objects.filter(proposal__in=proposals)
+    live = ProposalPartner.objects.filter(
+        proposal__in=assessments.exclude(PINNED).values("proposal_id")
+    )
+    pinned = RevisionPartner.objects.filter(
+        revision__in=assessments.filter(PINNED).values("revision_id")
+    )
     if partner_type:
-        links = links.filter(partner__partner_type=partner_type)
-    field = f"partner__{by}"
-    partners = dict(
-        links.values_list(field).annotate(n=Count("partner", distinct=True)).order_by(field)
+        live = live.filter(partner__partner_type=partner_type)
+        pinned = pinned.filter(partner_type=partner_type)
+    live_field = f"partner__{by}"
+    # Each partner counts once in its group, whether pinned or live (UNION drops repeats).
+    partners = Counter(
+        group
+        for _partner, group in live.values_list("partner_id", live_field)
+        .order_by()
+        .union(pinned.values_list("partner_id", by).order_by())
     )
     total = sum(partners.values())
-    values = list(
-        links.filter(role=PartnerRole.LEAD, proposal__value__isnull=False)
-        .values(group=F(field), currency=F("proposal__currency"))
-        .annotate(total=Sum("proposal__value"))
-        .order_by("group", "currency")
-    )
+    totals: dict[tuple, Decimal] = defaultdict(Decimal)
+    for rows in (
+        live.filter(role=PartnerRole.LEAD, proposal__value__isnull=False)
+        .values(group=F(live_field), currency=F("proposal__currency"))
+        .annotate(total=Sum("proposal__value")),
+        pinned.filter(role=PartnerRole.LEAD, revision__value__isnull=False)
+        .values(group=F(by), currency=F("revision__currency"))
+        .annotate(total=Sum("revision__value")),
+    ):
+        for row in rows.order_by():
+            totals[row["group"], row["currency"]] += row["total"]
+    values = [
+        {"group": group, "currency": currency, "total": total_value}
+        for (group, currency), total_value in sorted(totals.items())
+    ]
     rows = []
     keys = list(EconomyGroup.values) if by == "economy_group" else sorted(partners)
     targets = (

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partnerships.assessments import permissions
+from partnerships.assessments import permissions, revisions
 from partnerships.assessments.choices import AssessmentStatus, Outcome
 from partnerships.assessments.models import Assessment
 from partnerships.assessments.workflow import assessment_start, last_approved
@@ -72,6 +72,7 @@ def proposal_detail(request, pk):
     proposal = _get_proposal_for_user(request, pk)
     links = proposal.partner_links.select_related("partner")
     assessments = proposal.assessments.select_related("assessor", "reviewer", "framework")
+    decision = revisions.latest_decision(proposal)
     return render(
         request,
         "proposals/detail.html",
@@ -83,6 +84,10 @@ def proposal_detail(request, pk):
             and not proposal_is_locked(proposal),
             "can_assess": permissions.can_assess(request.user, proposal),
             "prefill_from": last_approved(proposal),
+            "decision": decision,
+            "changes_since_decision": revisions.changes_since_decision(decision)
+            if decision
+            else None,
         },
     )
 

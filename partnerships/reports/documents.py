@@ -13,13 +13,11 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 
 from partnerships.accounts.roles import Role
+from partnerships.assessments import revisions
 from partnerships.assessments.models import Assessment
 from partnerships.assessments.selectors import assessment_sheet
-from partnerships.assessments.services import gate_concerns
-from partnerships.proposals.models import ProposalPartner
 from partnerships.reports.charts import principle_scores_svg
 from partnerships.reports.fonts import report_fonts
-from partnerships.sanctions.services import proposal_hits
 
 PDF = "application/pdf"
 SIGNATURE_ANCHOR = "signature-box"
@@ -67,6 +65,9 @@ def _role_names(user) -> str:
 def report_context(assessment: Assessment, *, draft: bool, signer=None) -> dict:
     """What the report shows; called with the report's language active."""
     context = assessment_sheet(assessment)
+    # A final is rendered once the decision has pinned what was assessed.
+    content = revisions.assessed_content(assessment)
+    gate = revisions.gate_views(content)
     reviewer = signer or assessment.reviewer
     context.update(
         {
@@ -77,12 +78,11 @@ def report_context(assessment: Assessment, *, draft: bool, signer=None) -> dict:
             "page_counter_css": _page_counter_css(),
             "signature_box_mm": SIGNATURE_BOX_MM,
             "generated_at": timezone.now(),
-            "partner_links": ProposalPartner.objects.filter(proposal=assessment.proposal)
-            .select_related("partner")
-            .order_by("role", "partner__legal_name"),
-            "gate_answers": assessment.gate_answers.select_related("question"),
-            "gate_concerns": gate_concerns(assessment),
-            "hits": proposal_hits(assessment.proposal),
+            "assessed": revisions.proposal_view(content),
+            "partners": revisions.partner_views(content),
+            "gate_answers": gate,
+            "gate_concerns": [answer for answer in gate if answer.response == "yes"],
+            "hits": revisions.hit_views(content),
             "timeline": assessment.status_changes.select_related("user"),
             "assessor_roles": _role_names(assessment.assessor),
             "reviewer": reviewer,

@@ -123,3 +123,7 @@ class ScreeningHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_name} ~ {self.entry_name} ({self.score})"
+
+    @property
+    def status_label(self) -> str:
+        return self.get_status_display()
