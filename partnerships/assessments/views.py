@@ -91,7 +91,7 @@ def home(request):
     context["recent_decisions"] = (
         Assessment.objects.for_user(user)
         .filter(status__in=[Status.APPROVED, Status.REJECTED])
-        .select_related("proposal__agency", "reviewer")
+        .select_related("proposal__agency", "reviewer", "revision")
         .order_by("-decided_at")[:8]
     )
     return render(request, "assessments/home.html", context)
