@@ -7,8 +7,8 @@ be neither attached nor moved to a frozen parent. `immutable_fields` never
 change after the row is created, frozen or not. Saves, deletes, queryset
 updates and deletes, reverse-relation adds and bulk creation all refuse with
 `FrozenRecordError`: the rule holds below the views, for the admin, forms,
-commands and shell code alike. (Raw SQL and `loaddata` bypass models; they are
-not ways the app changes data.)
+commands and shell code alike. Raw SQL and `loaddata` bypass models: the database
+triggers of `partnerships.integrity` refuse those.
 """
 
 from django.db import models

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "partnerships.reports",
     "partnerships.oversight",
     "partnerships.sanctions",
+    "partnerships.integrity",
     "partnerships.demo",
 ]
 

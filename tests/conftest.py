@@ -72,6 +72,30 @@ def draft(proposal, assessor):
     return assessment_start(proposal=proposal, user=assessor)
 
 
+@pytest.fixture
+def decided(draft, reviewer):
+    """An approved assessment with one attachment (on TR-1), decided through the workflow
+    and signed."""
+    from partnerships.assessments.services import attachment_add
+    from tests.helpers import approve, pdf_upload
+
+    attachment_add(
+        assessment=draft,
+        user=draft.assessor,
+        criterion=draft.framework.criteria.get(code="TR-1"),
+        upload=pdf_upload(),
+    )
+    approve(draft, reviewer, TR_1=2)
+    draft.refresh_from_db()
+    return draft
+
+
+@pytest.fixture
+def signed(decided):
+    """The signed review of `decided`."""
+    return decided.signed_review
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing costs a quarter second per user; tests create many users.
@@ -125,3 +149,38 @@ def signing_settings(settings, signing_files):
     settings.SIGNING_PKCS12_PATH = str(signing_files / "signer.p12")
     settings.SIGNING_PKCS12_PASSPHRASE = "test passphrase"
     settings.SIGNING_TRUST_ROOTS = [str(signing_files / "signer.pem")]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def integrity_triggers_lifted_while_tests_reset_the_database():
+    """Transactional tests (live_server, transactional_db) empty every table when they end
+    (`flush`: DELETE on SQLite) and, with serialized_rollback, reload the data migrations'
+    rows when they start (criteria of the published framework among them). The integrity
+    triggers refuse both. Lift them for exactly these two steps, so that every test itself
+    runs with them. (Patched here rather than in a function fixture: pytest-django's own
+    autouse fixture starts a `django_db(transaction=True)` test before any of ours.)"""
+    from contextlib import ExitStack
+
+    from django.db import connections
+    from django.db.backends.base.creation import BaseDatabaseCreation
+    from django.test import TransactionTestCase
+
+    from partnerships.integrity.triggers import triggers_disabled
+
+    flush = TransactionTestCase._fixture_teardown
+    reload = BaseDatabaseCreation.deserialize_db_from_string
+
+    def flush_without_triggers(test_case):
+        with ExitStack() as lifted:
+            for alias in test_case._databases_names(include_mirrors=False):
+                lifted.enter_context(triggers_disabled(connections[alias]))
+            flush(test_case)
+
+    def reload_without_triggers(creation, data):
+        with triggers_disabled(creation.connection):
+            reload(creation, data)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", flush_without_triggers)
+        patch.setattr(BaseDatabaseCreation, "deserialize_db_from_string", reload_without_triggers)
+        yield

@@ -1,9 +1,11 @@
 """Ways to bring an assessment to a given point of the workflow, through the services."""
 
+import re
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from partnerships.assessments import workflow
-from partnerships.assessments.models import ExclusionQuestion
+from partnerships.assessments.models import Assessment, ExclusionQuestion
 from partnerships.assessments.services import AnswerInput, assessment_save_answers, gate_save
 from partnerships.reports.services import review_decide
 
@@ -12,6 +14,16 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def pdf_upload(name="evidence.pdf", content=PDF_BYTES):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def with_version(assessment, data: dict) -> dict:
+    """POST data of the gate or assessment form as if opened now: with the version stored."""
+    return {**data, "version": Assessment.objects.get(pk=assessment.pk).version}
+
+
+def version_on(page: str) -> str:
+    """The version a rendered gate or assessment form is based on (its hidden field)."""
+    return re.search(r'<input type="hidden" name="version" value="([^"]*)">', page)[1]
 
 
 def pass_gate(assessment, concerns=None):

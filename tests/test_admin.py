@@ -55,7 +55,7 @@ def test_every_model_of_the_app_is_in_the_admin():
         "criterion", "partner", "proposal", "contributiontype", "assessment", "answer",
         "gateanswer", "attachment", "statuschange", "exclusionquestion", "signedreview",
         "principlescore", "representationtarget", "sanctionslist", "sanctionsentry",
-        "screeninghit",
+        "screeninghit", "proposalrevision",
     }  # fmt: skip
 
 

@@ -1,10 +1,21 @@
+import html
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from partnerships.assessments.models import Attachment, ExclusionQuestion
 from partnerships.assessments.services import attachment_add
-from tests.helpers import PDF_BYTES, answer_all, in_review, pass_gate, pdf_upload, submit
+from tests.helpers import (
+    PDF_BYTES,
+    answer_all,
+    in_review,
+    pass_gate,
+    pdf_upload,
+    submit,
+    with_version,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -13,8 +24,8 @@ def gate_data(**responses):
     data = {}
     for question in ExclusionQuestion.objects.all():
         response, note = responses.get(question.key, ("no", ""))
-        data[f"{question.key}-response"] = response
-        data[f"{question.key}-note"] = note
+        data[f"{question.key}-v{question.version}-response"] = response
+        data[f"{question.key}-v{question.version}-note"] = note
     return data
 
 
@@ -42,14 +53,14 @@ def test_gate_comes_first(client, assessor, draft):
 def test_gate_yes_needs_a_note_and_keeps_the_other_answers(client, assessor, draft):
     client.force_login(assessor)
     data = gate_data(tobacco=("yes", ""), weapons=("unknown", "Checking the parent company."))
-    response = client.post(f"/assessments/{draft.pk}/gate/", data)
+    response = client.post(f"/assessments/{draft.pk}/gate/", with_version(draft, data))
     assert response.status_code == 200
     forms = {form.question.key: form for form in response.context["forms"]}
     assert forms["tobacco"].errors["note"] == ["Explain a “yes” or “unknown” in the note."]
     page = response.content.decode()
     assert "Checking the parent company." in page
     assert (
-        'value="unknown" class="form-check-input" id="id_weapons-response_2" required checked'
+        'value="unknown" class="form-check-input" id="id_weapons-v1-response_2" required checked'
         in page
     )
     assert not draft.gate_answers.exists()
@@ -58,7 +69,7 @@ def test_gate_yes_needs_a_note_and_keeps_the_other_answers(client, assessor, dra
 def test_gate_saved_then_the_criteria(client, assessor, draft):
     client.force_login(assessor)
     data = gate_data(tobacco=("yes", "Owns a cigarette brand."))
-    response = client.post(f"/assessments/{draft.pk}/gate/", data, follow=True)
+    response = client.post(f"/assessments/{draft.pk}/gate/", with_version(draft, data), follow=True)
     assert response.redirect_chain[-1][0] == f"/assessments/{draft.pk}/answers/"
     assert "cannot end in Engage" in response.content.decode()
     assert draft.gate_answers.get(question__key="tobacco").response == "yes"
@@ -96,8 +107,11 @@ def test_saving_a_draft_stores_answers_and_scores(client, assessor, draft):
     client.force_login(assessor)
     response = client.post(
         f"/assessments/{draft.pk}/answers/",
-        answers_data(
-            draft, BR_3={"rating": "", "not_applicable": "on", "justification": "No board."}
+        with_version(
+            draft,
+            answers_data(
+                draft, BR_3={"rating": "", "not_applicable": "on", "justification": "No board."}
+            ),
         ),
     )
     assert response.status_code == 302
@@ -112,7 +126,8 @@ def test_a_partial_draft_can_be_saved(client, assessor, draft):
     pass_gate(draft)
     client.force_login(assessor)
     data = {"TR-1-rating": "2"}
-    assert client.post(f"/assessments/{draft.pk}/answers/", data).status_code == 302
+    response = client.post(f"/assessments/{draft.pk}/answers/", with_version(draft, data))
+    assert response.status_code == 302
     assert draft.answers.filter(rating__isnull=False).count() == 1
 
 
@@ -125,7 +140,7 @@ def test_errors_are_shown_at_the_criterion_and_nothing_typed_is_lost(client, ass
         IN_1={"rating": "", "not_applicable": "on", "justification": "Not a business."},
         TR_2={"comment": "A comment I typed"},
     )
-    response = client.post(f"/assessments/{draft.pk}/answers/", data)
+    response = client.post(f"/assessments/{draft.pk}/answers/", with_version(draft, data))
     assert response.status_code == 400
     errors = {form.criterion.code: form.errors for form in response.context["error_forms"]}
     assert errors["BR-3"]["justification"] == ["Explain why the criterion is not applicable."]
@@ -137,12 +152,65 @@ def test_errors_are_shown_at_the_criterion_and_nothing_typed_is_lost(client, ass
     assert not draft.answers.exists()
 
 
+def error_after(page: str, field_html: str, message: str) -> bool:
+    """Whether `message` is shown at the field: its markup, then its error, no other field
+    between them."""
+    pattern = (
+        re.escape(field_html)
+        + r'(?:(?!name=").)*?<div class="invalid-feedback d-block">([^<]*)</div>'
+    )
+    found = re.search(pattern, page, re.DOTALL)
+    return bool(found) and html.unescape(found[1]) == message
+
+
+def test_each_answer_rule_of_the_model_shows_its_message_at_its_field(client, assessor, draft):
+    pass_gate(draft)
+    client.force_login(assessor)
+    data = answers_data(
+        draft,
+        BR_3={"rating": "", "not_applicable": "on", "justification": "  "},
+        IN_1={"rating": "", "not_applicable": "on", "justification": "Not a business."},
+        TR_1={"rating": "2", "not_applicable": "on", "justification": "Not relevant."},
+        TR_2={"rating": "5"},
+    )
+    response = client.post(f"/assessments/{draft.pk}/answers/", with_version(draft, data))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert error_after(
+        page, 'name="BR-3-justification"', "Explain why the criterion is not applicable."
+    )
+    assert error_after(
+        page, 'name="IN-1-not_applicable"', "This criterion always applies: rate it."
+    )
+    assert error_after(
+        page, 'id="id_TR-1-rating_4"', "Choose a rating or “not applicable”, not both."
+    )
+    assert error_after(
+        page,
+        'id="id_TR-2-rating_4"',
+        "Select a valid choice. 5 is not one of the available choices.",
+    )
+    errors = {form.criterion.code: form.errors for form in response.context["error_forms"]}
+    # Each message only at its own field.
+    assert {code: list(e) for code, e in errors.items()} == {
+        "BR-3": ["justification"],
+        "IN-1": ["not_applicable"],
+        "TR-1": ["rating"],
+        "TR-2": ["rating"],
+    }
+    assert "Not relevant." in page  # what was typed stays
+    assert not draft.answers.exists()
+    # The live preview scores what is on screen, rules broken or not.
+    assert client.post(f"/assessments/{draft.pk}/preview/", data).status_code == 200
+
+
 def test_attachments_are_stored_with_their_hash_and_downloadable(client, assessor, draft):
     pass_gate(draft)
     client.force_login(assessor)
     data = answers_data(draft)
     data["TR-1-files"] = [pdf_upload("report.pdf"), pdf_upload("letter.pdf")]
-    assert client.post(f"/assessments/{draft.pk}/answers/", data).status_code == 302
+    response = client.post(f"/assessments/{draft.pk}/answers/", with_version(draft, data))
+    assert response.status_code == 302
     attachments = Attachment.objects.filter(assessment=draft, criterion__code="TR-1")
     assert sorted(a.original_name for a in attachments) == ["letter.pdf", "report.pdf"]
     import hashlib
@@ -167,7 +235,7 @@ def test_bad_attachments_are_refused_at_the_field(client, assessor, draft, name,
     client.force_login(assessor)
     data = answers_data(draft)
     data["TR-1-files"] = pdf_upload(name, content)
-    response = client.post(f"/assessments/{draft.pk}/answers/", data)
+    response = client.post(f"/assessments/{draft.pk}/answers/", with_version(draft, data))
     assert response.status_code == 400
     assert message in str(response.context["error_forms"][0].errors["files"])
     assert "choose them again" in response.content.decode()
@@ -180,7 +248,7 @@ def test_attachments_over_the_size_limit_are_refused(client, assessor, draft, se
     client.force_login(assessor)
     data = answers_data(draft)
     data["TR-1-files"] = pdf_upload()
-    response = client.post(f"/assessments/{draft.pk}/answers/", data)
+    response = client.post(f"/assessments/{draft.pk}/answers/", with_version(draft, data))
     assert "files may be at most 20" in response.content.decode()
 
 

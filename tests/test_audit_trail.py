@@ -9,7 +9,7 @@ from partnerships.checklists.models import Criterion, Framework
 from partnerships.checklists.services import framework_create_version
 from partnerships.partners.models import Partner
 from partnerships.proposals.models import Proposal
-from tests.helpers import in_review, pass_gate, pdf_upload
+from tests.helpers import in_review, pass_gate, pdf_upload, with_version
 
 pytestmark = pytest.mark.django_db
 
@@ -17,10 +17,10 @@ pytestmark = pytest.mark.django_db
 def test_a_change_through_the_workflow_is_recorded_with_its_author(client, assessor, draft):
     pass_gate(draft)
     client.force_login(assessor)
-    client.post(f"/assessments/{draft.pk}/answers/", {"TR-1-rating": "1"})
+    client.post(f"/assessments/{draft.pk}/answers/", with_version(draft, {"TR-1-rating": "1"}))
     client.post(
         f"/assessments/{draft.pk}/answers/",
-        {"TR-1-rating": "3", "TR-1-comment": "Better evidence."},
+        with_version(draft, {"TR-1-rating": "3", "TR-1-comment": "Better evidence."}),
     )
     answer = Answer.objects.get(assessment=draft, criterion__code="TR-1")
     history = list(answer.history.order_by("history_date"))

@@ -15,22 +15,9 @@ from partnerships.checklists.services import framework_create_version
 from partnerships.frozen import FrozenRecordError
 from partnerships.partners.models import Partner
 from tests.factories import AssessmentFactory, CriterionFactory, FrameworkFactory, ProposalFactory
-from tests.helpers import approve, pdf_upload
+from tests.helpers import pdf_upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def decided(draft, reviewer):
-    attachment_add(
-        assessment=draft,
-        user=draft.assessor,
-        criterion=draft.framework.criteria.get(code="TR-1"),
-        upload=pdf_upload(),
-    )
-    approve(draft, reviewer)
-    draft.refresh_from_db()
-    return draft
 
 
 def test_decided_answers_cannot_change_through_the_service(decided):
@@ -45,7 +32,7 @@ def test_decided_answers_cannot_change_through_the_service(decided):
             user=decided.assessor,
             answers=[AnswerInput(criterion=criterion, rating=0)],
         )
-    assert decided.answers.get(criterion=criterion).rating == 3
+    assert decided.answers.get(criterion=criterion).rating == 2
 
 
 def test_decided_answers_cannot_change_through_the_models(decided):

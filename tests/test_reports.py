@@ -16,24 +16,9 @@ from partnerships.reports.models import SignedReview
 from partnerships.reports.services import review_decide
 from partnerships.reports.signing import FIELD_NAME
 from partnerships.reports.verification import verify_review_pdf
-from tests.helpers import approve, in_review
+from tests.helpers import in_review
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed(draft, reviewer):
-    from partnerships.assessments.services import attachment_add
-    from tests.helpers import pdf_upload
-
-    attachment_add(
-        assessment=draft,
-        user=draft.assessor,
-        criterion=draft.framework.criteria.get(code="TR-1"),
-        upload=pdf_upload(),
-    )
-    approve(draft, reviewer, TR_1=2)
-    return SignedReview.objects.get(assessment=draft)
 
 
 def pdftotext(data: bytes, tmp_path: Path, *pages: int) -> str:
@@ -348,7 +333,10 @@ def test_no_path_of_the_app_changes_a_decided_assessment(client, signed, assesso
     client.force_login(assessor)
     for url, data in [
         (f"/assessments/{assessment.pk}/answers/", {"TR-1-rating": "0"}),
-        (f"/assessments/{assessment.pk}/gate/", {"tobacco-response": "yes", "tobacco-note": "x"}),
+        (
+            f"/assessments/{assessment.pk}/gate/",
+            {"tobacco-v1-response": "yes", "tobacco-v1-note": "x"},
+        ),
         (f"/assessments/{assessment.pk}/submit/", {}),
         (f"/assessments/{assessment.pk}/withdraw/", {}),
         (f"/assessments/attachments/{assessment.attachments.first().pk}/delete/", {}),

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def decided(draft, reviewer):
+def decided_at_value(draft, reviewer):
     """An approved assessment of a proposal worth 1,250,000 USD with one lead partner."""
     proposal = draft.proposal
     proposal.value = Decimal("1250000")
@@ -78,8 +78,8 @@ def test_submission_and_decision_each_pin_a_revision(draft, reviewer):
     assert list(draft.revisions.order_by("pk")) == [submitted, draft.revision]
 
 
-def test_a_revision_never_changes(decided):
-    revision = decided.revision
+def test_a_revision_never_changes(decided_at_value):
+    revision = decided_at_value.revision
     revision.title = "Rewritten"
     with pytest.raises(FrozenRecordError):
         revision.save()
@@ -91,11 +91,11 @@ def test_a_revision_never_changes(decided):
         revision.delete()
 
 
-def test_the_decided_page_shows_what_was_decided_and_what_changed(client, decided):
-    lead_name = decided.proposal.partner_links.get().partner.legal_name
-    edit_after_decision(decided)
-    client.force_login(decided.assessor)
-    page = client.get(f"/assessments/{decided.pk}/").content.decode()
+def test_the_decided_page_shows_what_was_decided_and_what_changed(client, decided_at_value):
+    lead_name = decided_at_value.proposal.partner_links.get().partner.legal_name
+    edit_after_decision(decided_at_value)
+    client.force_login(decided_at_value.assessor)
+    page = client.get(f"/assessments/{decided_at_value.pk}/").content.decode()
     assessed = page[page.index('id="assessed"') : page.index('id="screening"')]
     assert lead_name in assessed
     assert "1250000.00 USD" in assessed
@@ -107,53 +107,53 @@ def test_the_decided_page_shows_what_was_decided_and_what_changed(client, decide
     assert "Partner added: Late Funder Foundation (Funder)" in changed
 
 
-def test_the_proposal_page_says_what_changed_since_the_decision(client, decided):
-    client.force_login(decided.assessor)
-    before = client.get(f"/proposals/{decided.proposal_id}/").content.decode()
+def test_the_proposal_page_says_what_changed_since_the_decision(client, decided_at_value):
+    client.force_login(decided_at_value.assessor)
+    before = client.get(f"/proposals/{decided_at_value.proposal_id}/").content.decode()
     assert "Changed since the decision" not in before
-    edit_after_decision(decided)
-    page = client.get(f"/proposals/{decided.proposal_id}/").content.decode()
+    edit_after_decision(decided_at_value)
+    page = client.get(f"/proposals/{decided_at_value.proposal_id}/").content.decode()
     assert "Changed since the decision of" in page
     assert "Partner added: Late Funder Foundation (Funder)" in page
-    assert f"/assessments/{decided.pk}/" in page
+    assert f"/assessments/{decided_at_value.pk}/" in page
 
 
-def test_a_removed_and_a_changed_partner_are_listed(decided):
-    link = decided.proposal.partner_links.select_related("partner").get()
+def test_a_removed_and_a_changed_partner_are_listed(decided_at_value):
+    link = decided_at_value.proposal.partner_links.select_related("partner").get()
     replacement = PartnerFactory(legal_name="New Lead SA", country="BR")
     proposal_save(
-        proposal=decided.proposal,
-        user=decided.assessor,
+        proposal=decided_at_value.proposal,
+        user=decided_at_value.assessor,
         partner_rows=[PartnerRow(role=PartnerRole.LEAD, partner=replacement)],
     )
-    changes = changes_since_decision(decided)
+    changes = changes_since_decision(decided_at_value)
     assert changes.partners_removed == [f"{link.partner.legal_name} (Lead partner)"]
     assert changes.partners_added == ["New Lead SA (Lead partner)"]
 
     proposal_save(
-        proposal=decided.proposal,
-        user=decided.assessor,
+        proposal=decided_at_value.proposal,
+        user=decided_at_value.assessor,
         partner_rows=[
             PartnerRow(role=PartnerRole.LEAD, partner=replacement),
             PartnerRow(role=PartnerRole.CO_PARTNER, partner=link.partner),
         ],
     )
-    changes = changes_since_decision(decided)
+    changes = changes_since_decision(decided_at_value)
     assert changes.partners_changed == [
         (link.partner.legal_name, [("role", "Lead partner", "Co-partner")])
     ]
 
 
-def test_the_signed_report_keeps_what_was_decided(client, decided):
-    stored = bytes(decided.signed_review.pdf)
-    edit_after_decision(decided)
-    client.force_login(decided.assessor)
-    response = client.get(f"/assessments/{decided.pk}/report.pdf")
+def test_the_signed_report_keeps_what_was_decided(client, decided_at_value):
+    stored = bytes(decided_at_value.signed_review.pdf)
+    edit_after_decision(decided_at_value)
+    client.force_login(decided_at_value.assessor)
+    response = client.get(f"/assessments/{decided_at_value.pk}/report.pdf")
     assert response.content == stored
 
 
-def test_the_dashboard_keeps_counting_what_was_decided(decided):
-    oversight = UserFactory(agency=decided.proposal.agency, roles=[Role.OVERSIGHT])
+def test_the_dashboard_keeps_counting_what_was_decided(decided_at_value):
+    oversight = UserFactory(agency=decided_at_value.proposal.agency, roles=[Role.OVERSIGHT])
 
     def figures():
         scope = portfolio.scoped_assessments(oversight, portfolio.PortfolioFilter())
@@ -165,7 +165,7 @@ def test_the_dashboard_keeps_counting_what_was_decided(decided):
 
     before = figures()
     assert before["developing"] == (1, [("USD", Decimal("1250000"))])
-    edit_after_decision(decided)  # adds a developed-economy funder, raises the value
+    edit_after_decision(decided_at_value)  # adds a developed-economy funder, raises the value
     assert figures() == before
     with_type = portfolio.scoped_assessments(
         oversight, portfolio.PortfolioFilter(partner_type="foundation")
@@ -183,26 +183,30 @@ def test_the_dashboard_counts_the_live_proposal_while_undecided(draft):
     assert groups == {"developed": 1, "developing": 1, "transition": 0}
 
 
-def test_the_admin_shows_the_pinned_revision(client, administrator, decided):
-    edit_after_decision(decided)
+def test_the_admin_shows_the_pinned_revision(client, administrator, decided_at_value):
+    edit_after_decision(decided_at_value)
     client.force_login(administrator)
     changelist = client.get("/admin/assessments/assessment/").content.decode()
-    assert decided.revision.title in changelist
-    page = client.get(f"/admin/assessments/assessment/{decided.pk}/change/").content.decode()
+    assert decided_at_value.revision.title in changelist
+    page = client.get(
+        f"/admin/assessments/assessment/{decided_at_value.pk}/change/"
+    ).content.decode()
     assert "1250000.00 USD" in page
     assert "Partner added: Late Funder Foundation (Funder)" in page
-    revision_page = client.get(f"/admin/assessments/proposalrevision/{decided.revision_id}/change/")
+    revision_page = client.get(
+        f"/admin/assessments/proposalrevision/{decided_at_value.revision_id}/change/"
+    )
     assert revision_page.status_code == 200
 
 
-def test_the_decided_page_costs_the_same_queries_whatever_the_partners(client, decided):
-    client.force_login(decided.assessor)
+def test_the_decided_page_costs_the_same_queries_whatever_the_partners(client, decided_at_value):
+    client.force_login(decided_at_value.assessor)
 
     def queries():
         with CaptureQueriesContext(connection) as context:
-            assert client.get(f"/assessments/{decided.pk}/").status_code == 200
+            assert client.get(f"/assessments/{decided_at_value.pk}/").status_code == 200
         return len(context)
 
     few = queries()
-    edit_after_decision(decided)
+    edit_after_decision(decided_at_value)
     assert queries() == few

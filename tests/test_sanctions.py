@@ -19,6 +19,7 @@ from partnerships.sanctions.models import (
     ScreeningHit,
 )
 from partnerships.sanctions.names import normalize
+from partnerships.sanctions.screening import screen_partners
 from partnerships.sanctions.services import hit_decide
 from tests.factories import PartnerFactory, ProposalPartnerFactory
 from tests.helpers import answer_all, in_review, pass_gate
@@ -321,10 +322,11 @@ def test_a_reviewer_of_an_agency_not_working_with_the_partner_cannot_decide(flag
 
 
 def test_an_open_hit_found_after_submission_blocks_engaging(draft, reviewer, proposal):
-    in_review(draft, reviewer)
-    import_list(SAMPLE.read_bytes(), source="late list")
     partner = PartnerFactory(legal_name="Star Maritime")
     ProposalPartnerFactory(proposal=proposal, partner=partner, role="implementer")
+    in_review(draft, reviewer)
+    import_list(SAMPLE.read_bytes(), source="late list")
+    screen_partners()  # as import_sanctions does after each import
     with pytest.raises(ValidationError) as error:
         review_decide(assessment=draft, user=reviewer, outcome="engage", note="x")
     assert "is open" in error.value.message_dict["outcome"][0]

@@ -1,12 +1,17 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from partnerships.admin_base import ReadOnlyAdmin
+from partnerships.admin_base import HistoryAdmin, ReadOnlyAdmin
 from partnerships.assessments import revisions, services
-from partnerships.assessments.choices import AssessmentStatus
+from partnerships.assessments.exports import assessment_rows
 from partnerships.assessments.models import (
+    ANSWERED_QUESTION_MESSAGE,
     Answer,
     Assessment,
     Attachment,
@@ -17,9 +22,7 @@ from partnerships.assessments.models import (
     RevisionPartner,
     StatusChange,
 )
-from partnerships.oversight.exports import assessment_rows, csv_response, xlsx_response
-
-DECIDED = {AssessmentStatus.APPROVED, AssessmentStatus.REJECTED}
+from partnerships.oversight.exports import csv_response, xlsx_response
 
 
 class AnswerInline(admin.TabularInline):
@@ -44,7 +47,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(HistoryAdmin):
     list_display = [
         "pk", "proposal_title", "agency", "assessor", "framework", "status", "computed_outcome",
         "overall_score", "coverage", "decided_outcome", "decided_at",
@@ -95,9 +98,9 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         return (obj is None or obj.is_editable) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return (obj is None or obj.status not in DECIDED) and super().has_delete_permission(
-            request, obj
-        )
+        # An assessment ends by withdrawal (workflow.assessment_withdraw), which keeps its
+        # timeline; a submitted one is also held by its pinned revision.
+        return False
 
     @admin.display(description=_("agency"), ordering="proposal__agency__acronym")
     def agency(self, assessment):
@@ -112,12 +115,17 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         return xlsx_response("assessments.xlsx", assessment_rows(queryset), title="assessments")
 
     def save_formset(self, request, form, formset, change):
-        # Answers go through the service so the stored scores stay in step.
+        # Answers go through the service so the stored scores stay in step. The admin is
+        # trusted (its form carries no version: expected_version None), but its save still
+        # moves the version on, so that an assessor's form opened before it is refused.
         answers = formset.save(commit=False)
+        if not answers:
+            return  # nothing changed: an assessor's open form stays current
         services.assessment_save_answers(
             assessment=form.instance,
             user=None,
             author=request.user,
+            expected_version=None,
             answers=[
                 services.AnswerInput(
                     criterion=answer.criterion,
@@ -133,7 +141,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class AnswerAdmin(ReadOnlyAdmin, HistoryAdmin):
     """All answers across assessments: where criteria are not met, and why."""
 
     list_display = ["assessment", "criterion", "rating", "not_applicable", "updated_at"]
@@ -147,7 +155,7 @@ class AnswerAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(GateAnswer)
-class GateAnswerAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class GateAnswerAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["assessment", "question", "response", "note", "updated_at"]
     list_filter = ["response", "question", "assessment__proposal__agency"]
     list_select_related = ["assessment__proposal", "question"]
@@ -155,7 +163,7 @@ class GateAnswerAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class AttachmentAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["original_name", "assessment", "criterion", "size", "sha256", "uploaded_at"]
     list_filter = ["content_type", "assessment__proposal__agency"]
     list_select_related = ["assessment__proposal", "criterion"]
@@ -170,17 +178,103 @@ class StatusChangeAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
+def _normalized(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()
+
+
+class ExclusionQuestionForm(forms.ModelForm):
+    def clean(self):
+        # The wording of an answered question is read-only; a POST that still carries a
+        # changed wording (a page opened before the first answer) is told why, not ignored.
+        data = super().clean()
+        question = self.instance
+        if question.is_answered() and any(
+            name not in self.fields
+            and name in self.data
+            and _normalized(self.data[name]) != _normalized(getattr(question, name))
+            for name in ExclusionQuestion.TEXT_FIELDS
+        ):
+            raise ValidationError(ANSWERED_QUESTION_MESSAGE)
+        return data
+
+
 @admin.register(ExclusionQuestion)
 class ExclusionQuestionAdmin(admin.ModelAdmin):
-    list_display = ["position", "key", "question_en", "basis"]
+    """The gate's questions. Once a version is answered its wording stays as answered
+    (the model refuses a change); "Create a new version" retires it and copies its
+    wording into the version the gate asks from then on."""
+
+    form = ExclusionQuestionForm
+    list_display = ["position", "key", "version", "question_en", "basis", "retired_at"]
     list_display_links = ["key"]
-    readonly_fields = ["key"]
+    list_filter = [("retired_at", admin.EmptyFieldListFilter)]
+    fields = ["key", "version", "retired_at", "position", *ExclusionQuestion.TEXT_FIELDS]
+    readonly_fields = ["key", "version", "retired_at"]
+    actions = ["create_new_version"]
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # A retired version stays as it was when the gate asked it.
+        return (obj is None or obj.retired_at is None) and super().has_change_permission(
+            request, obj
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_answered():
+            return [*self.readonly_fields, *ExclusionQuestion.TEXT_FIELDS]
+        return self.readonly_fields
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.retired_at is None and obj.is_answered():
+            context["lock_note"] = ANSWERED_QUESTION_MESSAGE
+            if self.has_change_permission(request, obj):
+                context["new_version_url"] = reverse(
+                    "admin:assessments_exclusionquestion_new_version", args=[obj.pk]
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/new-version/",
+                self.admin_site.admin_view(self.new_version_view),
+                name="assessments_exclusionquestion_new_version",
+            ),
+            *super().get_urls(),
+        ]
+
+    def new_version_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        question = get_object_or_404(ExclusionQuestion, pk=object_id)
+        new = self._new_version(request, question)
+        target = new or question
+        return redirect("admin:assessments_exclusionquestion_change", target.pk)
+
+    @admin.action(description=_("Create a new version"), permissions=["change"])
+    def create_new_version(self, request, queryset):
+        for question in queryset:
+            self._new_version(request, question)
+
+    def _new_version(self, request, question) -> ExclusionQuestion | None:
+        try:
+            new = services.exclusion_question_new_version(question=question, user=request.user)
+        except ValidationError as error:
+            self.message_user(
+                request, f"{question.key}: {' '.join(error.messages)}", messages.ERROR
+            )
+            return None
+        self.message_user(
+            request,
+            _("Created version %(version)s of “%(key)s”; the previous version is retired.")
+            % {"version": new.version, "key": new.key},
+        )
+        return new
 
 
 @admin.register(PrincipleScore)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from partnerships.assessments import scoring
 from partnerships.assessments.attachments import ACCEPT, check_upload
 from partnerships.assessments.choices import DECISION_OUTCOMES, GateResponse, Rating
-from partnerships.assessments.services import AnswerInput
+from partnerships.assessments.services import AnswerInput, answer_check
 from partnerships.assessments.workflow import decision_problems
 
 RATING_CHOICES = [("", _("Not answered yet")), *[(str(v), label) for v, label in Rating.choices]]
@@ -70,26 +70,30 @@ class AnswerForm(forms.Form):
         super().__init__(*args, prefix=criterion.code, **kwargs)
 
     def clean(self):
+        # The answer rules are the model's (Answer.clean and its constraints): run them
+        # and show each message at its field.
         data = super().clean()
-        if data.get("not_applicable") and not self.criterion.allows_not_applicable:
-            self.add_error("not_applicable", _("This criterion always applies: rate it."))
-        if data.get("not_applicable"):
-            if data.get("rating") is not None:
-                self.add_error("rating", _("Choose a rating or “not applicable”, not both."))
-            if not (data.get("justification") or "").strip():
-                self.add_error("justification", _("Explain why the criterion is not applicable."))
+        try:
+            answer_check(self._input(data))
+        except ValidationError as error:
+            for field, errors in error.update_error_dict({}).items():
+                target = field if field in self.fields else None
+                if target not in self.errors:  # a field refused by the form says why already
+                    self.add_error(target, errors)
         return data
 
-    def answer_input(self) -> AnswerInput:
-        data = self.cleaned_data
+    def _input(self, data) -> AnswerInput:
         return AnswerInput(
             criterion=self.criterion,
-            rating=data["rating"],
-            not_applicable=data["not_applicable"],
-            justification=data["justification"],
-            evidence_notes=data["evidence_notes"],
-            comment=data["comment"],
+            rating=data.get("rating"),
+            not_applicable=data.get("not_applicable", False),
+            justification=data.get("justification", ""),
+            evidence_notes=data.get("evidence_notes", ""),
+            comment=data.get("comment", ""),
         )
+
+    def answer_input(self) -> AnswerInput:
+        return self._input(self.cleaned_data)
 
     def preview_value(self) -> scoring.AnswerValue:
         """What the engine should see for a live preview, even while the form has errors."""
@@ -100,7 +104,8 @@ class AnswerForm(forms.Form):
 
 
 class GateAnswerForm(forms.Form):
-    """One exclusion question; the form's prefix is the question's key."""
+    """One exclusion question; the form's prefix is the question's key and version, so that
+    a page opened before a new version of the question answers nothing for it."""
 
     response = forms.ChoiceField(
         label=_("Answer"),
@@ -116,7 +121,7 @@ class GateAnswerForm(forms.Form):
 
     def __init__(self, *args, question, **kwargs):
         self.question = question
-        super().__init__(*args, prefix=question.key, **kwargs)
+        super().__init__(*args, prefix=f"{question.key}-v{question.version}", **kwargs)
 
     def clean(self):
         data = super().clean()

@@ -20,7 +20,12 @@ from partnerships.assessments.choices import (
     Rating,
 )
 from partnerships.checklists.models import Criterion, Framework
-from partnerships.frozen import Freezable, FreezableManager, FreezableQuerySet
+from partnerships.frozen import (
+    Freezable,
+    FreezableManager,
+    FreezableQuerySet,
+    FrozenRecordError,
+)
 from partnerships.i18n import Localized
 from partnerships.proposals.models import Proposal
 
@@ -139,6 +144,14 @@ class Assessment(Freezable):
     def save(self, *args, **kwargs):
         if self._state.adding and self.framework.status != "published":
             raise ValidationError(_("An assessment pins a published framework."))
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            # Only the services' lock moves the version: a full save (e.g. the admin's)
+            # must not write back the version it read, which would revive stale forms.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "version"
+            ]
         super().save(*args, **kwargs)
 
     @classmethod
@@ -234,7 +247,7 @@ class Answer(AssessmentPart):
     def clean(self) -> None:
         errors = {}
         if self.not_applicable and self.rating is not None:
-            errors["rating"] = _("An answer is either rated or not applicable, not both.")
+            errors["rating"] = _("Choose a rating or “not applicable”, not both.")
         if self.not_applicable and self.criterion_id and not self.criterion.allows_not_applicable:
             errors["not_applicable"] = _("This criterion always applies: rate it.")
         if self.not_applicable and not self.justification.strip():
@@ -249,10 +262,23 @@ class Answer(AssessmentPart):
             raise ValidationError(errors)
 
 
+ANSWERED_QUESTION_MESSAGE = _(
+    "This question was answered: its wording stays as answered. Create a new version."
+)
+
+
 class ExclusionQuestionQuerySet(models.QuerySet):
     def active(self):
         """The questions the gate asks now: the newest version of each."""
         return self.filter(retired_at__isnull=True)
+
+    def answered(self):
+        return self.filter(pk__in=GateAnswer._base_manager.values("question_id"))
+
+    def update(self, **kwargs):
+        if set(kwargs) & set(ExclusionQuestion.WORDING_FIELDS) and self.answered().exists():
+            raise FrozenRecordError(ANSWERED_QUESTION_MESSAGE)
+        return super().update(**kwargs)
 
 
 class ExclusionQuestion(models.Model):
@@ -275,6 +301,10 @@ class ExclusionQuestion(models.Model):
     question = Localized("question")
     guidance = Localized("guidance")
 
+    TEXT_FIELDS = ("question_en", "question_zh", "guidance_en", "guidance_zh", "basis")
+    # What an answer answered: fixed once any assessment answers this version.
+    WORDING_FIELDS = ("key", "version", *TEXT_FIELDS)
+
     objects = ExclusionQuestionQuerySet.as_manager()
 
     class Meta:
@@ -290,6 +320,20 @@ class ExclusionQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.question_en
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self.wording_changed() and self.is_answered():
+            raise FrozenRecordError(ANSWERED_QUESTION_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def is_answered(self) -> bool:
+        return self.pk is not None and GateAnswer._base_manager.filter(question=self).exists()
+
+    def wording_changed(self) -> bool:
+        stored = type(self)._base_manager.filter(pk=self.pk).values(*self.WORDING_FIELDS).first()
+        return stored is not None and any(
+            stored[name] != getattr(self, name) for name in self.WORDING_FIELDS
+        )
 
 
 class GateAnswer(AssessmentPart):

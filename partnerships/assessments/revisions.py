@@ -12,6 +12,7 @@ when shown), so that it can be stored, embedded in the signed report and compare
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -48,9 +49,8 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
-def proposal_content(proposal: Proposal) -> dict:
-    """The proposal's fields and partners, now (three queries)."""
-    links = ProposalPartner.objects.filter(proposal=proposal).select_related("partner")
+def partners_content(links: Iterable[ProposalPartner]) -> list[dict]:
+    """A snapshot's partners, from a proposal's partner links with their partner loaded."""
     partners = [
         {
             "partner_id": link.partner_id,
@@ -66,6 +66,12 @@ def proposal_content(proposal: Proposal) -> dict:
         for link in links
     ]
     partners.sort(key=lambda p: (ROLE_ORDER.get(p["role"], 99), p["legal_name"], p["partner_id"]))
+    return partners
+
+
+def proposal_content(proposal: Proposal) -> dict:
+    """The proposal's fields and partners, now (three queries)."""
+    links = ProposalPartner.objects.filter(proposal=proposal).select_related("partner")
     return {
         "id": proposal.pk,
         "agency": proposal.agency.acronym,
@@ -86,7 +92,7 @@ def proposal_content(proposal: Proposal) -> dict:
         "requests_exclusivity": proposal.requests_exclusivity,
         "exclusivity_details": proposal.exclusivity_details,
         "complementarity": proposal.complementarity,
-        "partners": partners,
+        "partners": partners_content(links),
     }
 
 

@@ -1,7 +1,10 @@
 """Reads about assessments, in a fixed number of queries whatever their size."""
 
+from datetime import datetime
+
+from partnerships.accounts.models import User
 from partnerships.assessments import scoring
-from partnerships.assessments.models import Assessment, Attachment
+from partnerships.assessments.models import Answer, Assessment, Attachment, GateAnswer
 from partnerships.checklists.models import Framework
 
 
@@ -90,3 +93,22 @@ def assessment_sheet(assessment: Assessment) -> dict:
             (c, answers.get(c.pk), attachments.get(c.pk, [])) for c in group["criteria"]
         ]
     return context
+
+
+def assessment_last_save(assessment: Assessment) -> tuple[User | None, datetime | None]:
+    """Who last changed the assessment, its answers, gate or attachments, and when,
+    from the audit trail (four queries)."""
+    latest = [
+        history.select_related("history_user").order_by("-history_date", "-history_id").first()
+        for history in [
+            Assessment.history.filter(id=assessment.pk),
+            Answer.history.filter(assessment_id=assessment.pk),
+            GateAnswer.history.filter(assessment_id=assessment.pk),
+            Attachment.history.filter(assessment_id=assessment.pk),
+        ]
+    ]
+    rows = [row for row in latest if row is not None]
+    if not rows:
+        return None, None
+    last = max(rows, key=lambda row: row.history_date)
+    return last.history_user, last.history_date

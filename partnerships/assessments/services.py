@@ -7,11 +7,14 @@ are in `workflow.py`.
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -27,7 +30,7 @@ from partnerships.assessments.models import (
     PrincipleScore,
 )
 from partnerships.assessments.scoring import ScoreCard
-from partnerships.assessments.selectors import assessment_scorecard
+from partnerships.assessments.selectors import assessment_last_save, assessment_scorecard
 from partnerships.checklists.models import Criterion, Framework
 from partnerships.partners import economies
 from partnerships.principles.models import Principle
@@ -54,9 +57,42 @@ class InvalidAnswers(ValidationError):
         )
 
 
+class StaleAssessment(ValidationError):
+    """Someone saved the assessment after the version a form was based on: saving the
+    form would overwrite their work. Carries the stored version and who saved last, when."""
+
+    def __init__(self, *, version: int, saved_by: User | None, saved_at: datetime | None):
+        self.version, self.saved_by, self.saved_at = version, saved_by, saved_at
+        super().__init__(
+            _("Someone saved this assessment while you were editing: nothing was saved."),
+            code="stale",
+        )
+
+
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def _lock_for_save(
+    assessment: Assessment, *, user: User | None, expected_version: int | None
+) -> None:
+    """Hold the assessment's row until the transaction ends, refuse a save based on an
+    older version (`expected_version` None: the caller is trusted not to overwrite, e.g.
+    the admin) and move the version on, once per save: an open form is then stale.
+
+    Call inside a transaction, before writing anything."""
+    stored = Assessment.objects.select_for_update().only("status", "version").get(pk=assessment.pk)
+    assessment.status = stored.status  # may have moved since the caller read it
+    if user is not None:
+        _require(permissions.can_edit(user, assessment), _("You cannot edit this assessment."))
+    if expected_version is not None and stored.version != expected_version:
+        saved_by, saved_at = assessment_last_save(assessment)
+        raise StaleAssessment(version=stored.version, saved_by=saved_by, saved_at=saved_at)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    assessment.version = stored.version + 1
 
 
 def assessment_create(
@@ -104,8 +140,15 @@ def _answer_fill(answer: Answer, data: AnswerInput) -> Answer:
     answer.justification = data.justification.strip()
     answer.evidence_notes = data.evidence_notes.strip()
     answer.comment = data.comment.strip()
-    answer.full_clean(exclude=["assessment"], validate_unique=False)
+    # The criterion is a stored row given by the caller (its framework is checked in clean).
+    answer.full_clean(exclude=["assessment", "criterion"], validate_unique=False)
     return answer
+
+
+def answer_check(data: AnswerInput) -> None:
+    """Raise the model's ValidationError (by field) when `data` is not a valid answer,
+    without saving: forms show the rules' messages at their fields."""
+    _answer_fill(Answer(criterion=data.criterion), data)
 
 
 @transaction.atomic
@@ -115,16 +158,18 @@ def assessment_save_answers(
     user: User | None,
     answers: Iterable[AnswerInput],
     author: User | None = None,
+    expected_version: int | None = None,
+    uploads: Iterable[tuple[Criterion, UploadedFile]] = (),
 ) -> ScoreCard:
-    """Record several answers at once, all or none, then re-score once.
+    """Record several answers (and evidence files) at once, all or none, then re-score once.
 
     `user` None is for trusted callers (data loading, the admin); anyone else must be
-    allowed to edit the assessment. Refused answers raise `InvalidAnswers`. `author`
+    allowed to edit the assessment. Refused answers raise `InvalidAnswers`; a save based
+    on `expected_version` when someone saved since raises `StaleAssessment`. `author`
     (default: `user`) is who the audit trail names, e.g. the administrator in the admin.
     """
     author = author or user
-    if user is not None:
-        _require(permissions.can_edit(user, assessment), _("You cannot edit this assessment."))
+    _lock_for_save(assessment, user=user, expected_version=expected_version)
     existing = {a.criterion_id: a for a in assessment.answers.all()}
     to_create, to_update, errors = [], [], {}
     for data in answers:
@@ -144,6 +189,10 @@ def assessment_save_answers(
         if author is not None:  # else the request's user, recorded by the middleware
             answer._history_user = author
         answer.save()
+    for criterion, upload in uploads:
+        _attachment_store(assessment=assessment, user=author, criterion=criterion, upload=upload)
+    if author is not None:
+        assessment._history_user = author
     return assessment_refresh_scores(assessment=assessment)
 
 
@@ -162,10 +211,16 @@ def answer_save(
 
 @transaction.atomic
 def gate_save(
-    *, assessment: Assessment, user: User, responses: Mapping[ExclusionQuestion, tuple[str, str]]
+    *,
+    assessment: Assessment,
+    user: User,
+    responses: Mapping[ExclusionQuestion, tuple[str, str]],
+    expected_version: int | None = None,
 ) -> list[GateAnswer]:
-    """Record the exclusion gate: for each question a response (yes/no/unknown) and a note."""
-    _require(permissions.can_edit(user, assessment), _("You cannot edit this assessment."))
+    """Record the exclusion gate: for each question a response (yes/no/unknown) and a note.
+
+    Based on `expected_version` when someone saved since: `StaleAssessment`."""
+    _lock_for_save(assessment, user=user, expected_version=expected_version)
     existing = {g.question_id: g for g in assessment.gate_answers.all()}
     saved, errors = [], {}
     for question, (response, note) in responses.items():
@@ -185,6 +240,13 @@ def gate_save(
     for gate_answer in saved:
         gate_answer._history_user = user
         gate_answer.save()
+    # An answer to a retired version of a question gives way to the answer to its new one.
+    for replaced in assessment.gate_answers.filter(
+        question__key__in=[question.key for question in responses],
+        question__retired_at__isnull=False,
+    ):
+        replaced._history_user = user
+        replaced.delete()
     return saved
 
 
@@ -193,16 +255,48 @@ def gate_is_complete(assessment: Assessment) -> bool:
     return assessment.gate_answers.filter(question__in=asked).count() == asked.count()
 
 
+@transaction.atomic
+def exclusion_question_new_version(*, question: ExclusionQuestion, user: User) -> ExclusionQuestion:
+    """Retire `question` and put in its place a new version with the same wording, to edit.
+
+    Answers keep pointing to the version they answered; the gate asks the new one, so a
+    draft that answered the old version must answer again."""
+    _require(
+        user.has_perm("assessments.change_exclusionquestion"),
+        _("Only administrators change exclusion questions."),
+    )
+    current = ExclusionQuestion.objects.select_for_update().get(pk=question.pk)
+    if current.retired_at is not None:
+        raise ValidationError(_("This version is retired: make a new version of the current one."))
+    current.retired_at = timezone.now()
+    current.save(update_fields=["retired_at"])  # first: one active version per key
+    latest = ExclusionQuestion.objects.filter(key=current.key).aggregate(Max("version"))
+    return ExclusionQuestion.objects.create(
+        key=current.key,
+        version=latest["version__max"] + 1,
+        position=current.position,
+        **{name: getattr(current, name) for name in ExclusionQuestion.TEXT_FIELDS},
+    )
+
+
 def gate_concerns(assessment: Assessment) -> list[GateAnswer]:
     """The questions answered "yes": the assessment cannot end in Engage."""
     return list(assessment.gate_answers.filter(response="yes").select_related("question"))
 
 
+@transaction.atomic
 def attachment_add(
     *, assessment: Assessment, user: User, criterion: Criterion, upload: UploadedFile
 ) -> Attachment:
-    """Store a file as evidence for a criterion, with its SHA-256."""
-    _require(permissions.can_edit(user, assessment), _("You cannot edit this assessment."))
+    """Store a file as evidence for a criterion, with its SHA-256. Like any save, it makes
+    forms opened before it stale, so that they cannot be saved without seeing it."""
+    _lock_for_save(assessment, user=user, expected_version=None)
+    return _attachment_store(assessment=assessment, user=user, criterion=criterion, upload=upload)
+
+
+def _attachment_store(
+    *, assessment: Assessment, user: User | None, criterion: Criterion, upload: UploadedFile
+) -> Attachment:
     if criterion.framework_id != assessment.framework_id:
         raise ValidationError(_("This criterion is not part of the assessment's framework."))
     content_type = check_upload(upload, max_bytes=settings.ATTACHMENT_MAX_BYTES)
@@ -225,10 +319,9 @@ def attachment_add(
     return attachment
 
 
+@transaction.atomic
 def attachment_delete(*, attachment: Attachment, user: User) -> None:
     # The file stays on disk: a re-assessment may share it, and storage is append-only.
-    _require(
-        permissions.can_edit(user, attachment.assessment), _("You cannot edit this assessment.")
-    )
+    _lock_for_save(attachment.assessment, user=user, expected_version=None)
     attachment._history_user = user
     attachment.delete()

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from partnerships.accounts.roles import Role
 from partnerships.assessments import permissions, revisions, services, workflow
 from partnerships.assessments.choices import AssessmentStatus, Outcome
+from partnerships.assessments.conflicts import answer_conflicts, gate_conflicts
 from partnerships.assessments.forms import (
     AnswerForm,
     DecisionForm,
@@ -65,6 +65,15 @@ def _hits_for(user, assessment: Assessment, content: dict) -> list:
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+def _posted_version(request) -> int:
+    """The assessment version a posted form was based on. Missing or garbled reads as 0,
+    which no assessment has: the save is refused as stale rather than risk an overwrite."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return 0
 
 
 @login_required
@@ -153,30 +162,52 @@ def assessment_gate(request, pk):
         initial = {"response": stored.response, "note": stored.note} if stored else {}
         return GateAnswerForm(data, question=question, initial=initial)
 
+    conflict, status, version = None, 200, assessment.version
     if request.method == "POST":
         forms = [make_form(q, request.POST) for q in questions]
+        # Until saved, the form stays based on the version it was opened at.
+        version = _posted_version(request)
         if all(form.is_valid() for form in forms):
-            services.gate_save(
-                assessment=assessment,
-                user=request.user,
-                responses={
-                    f.question: (f.cleaned_data["response"], f.cleaned_data["note"]) for f in forms
-                },
-            )
-            messages.success(request, _("The exclusion gate is saved."))
-            if any(f.cleaned_data["response"] == "yes" for f in forms):
-                messages.warning(
-                    request,
-                    _(
-                        "A “yes” means this assessment cannot end in Engage: the reviewer "
-                        "must decide with a written justification."
-                    ),
+            try:
+                services.gate_save(
+                    assessment=assessment,
+                    user=request.user,
+                    responses={
+                        f.question: (f.cleaned_data["response"], f.cleaned_data["note"])
+                        for f in forms
+                    },
+                    expected_version=version,
                 )
-            return redirect("assessment_answers", assessment.pk)
-        messages.error(request, _("Please correct the answers marked below."))
+            except services.StaleAssessment as stale:
+                conflict, status, version = stale, 409, stale.version
+                gate_conflicts(assessment, forms)
+            else:
+                messages.success(request, _("The exclusion gate is saved."))
+                if any(f.cleaned_data["response"] == "yes" for f in forms):
+                    messages.warning(
+                        request,
+                        _(
+                            "A “yes” means this assessment cannot end in Engage: the reviewer "
+                            "must decide with a written justification."
+                        ),
+                    )
+                return redirect("assessment_answers", assessment.pk)
+        else:
+            messages.error(request, _("Please correct the answers marked below."))
     else:
         forms = [make_form(q) for q in questions]
-    return render(request, "assessments/gate.html", {"assessment": assessment, "forms": forms})
+    return render(
+        request,
+        "assessments/gate.html",
+        {
+            "assessment": assessment,
+            "forms": forms,
+            "version": version,
+            "conflict": conflict,
+            "differing": [form for form in forms if hasattr(form, "stored_meanwhile")],
+        },
+        status=status,
+    )
 
 
 def _answer_forms(assessment: Assessment, groups, data=None, files=None):
@@ -207,37 +238,43 @@ def assessment_answers(request, pk):
         messages.info(request, _("First complete the exclusion gate."))
         return redirect("assessment_gate", assessment.pk)
     groups = criteria_by_principle(assessment)
+    conflict, version = None, assessment.version
     if request.method == "POST":
         forms = _answer_forms(assessment, groups, request.POST, request.FILES)
+        # Until saved, the form stays based on the version it was opened at.
+        version = _posted_version(request)
         valid = [form.is_valid() for form in forms]
         if all(valid):
-            with transaction.atomic():
+            try:
                 services.assessment_save_answers(
                     assessment=assessment,
                     user=request.user,
                     answers=[form.answer_input() for form in forms],
+                    uploads=[
+                        (form.criterion, upload)
+                        for form in forms
+                        for upload in form.cleaned_data["files"]
+                    ],
+                    expected_version=version,
                 )
-                for form in forms:
-                    for upload in form.cleaned_data["files"]:
-                        services.attachment_add(
-                            assessment=assessment,
-                            user=request.user,
-                            criterion=form.criterion,
-                            upload=upload,
-                        )
-            messages.success(request, _("Your answers are saved."))
-            if "submit" in request.POST:
-                return redirect("assessment_detail", assessment.pk)
-            return redirect("assessment_answers", assessment.pk)
-        messages.error(
-            request,
-            _("Nothing was saved: please correct the %(n)s answers marked below.")
-            % {"n": valid.count(False)},
-        )
+            except services.StaleAssessment as stale:
+                conflict, version = stale, stale.version
+                answer_conflicts(assessment, forms)
+            else:
+                messages.success(request, _("Your answers are saved."))
+                if "submit" in request.POST:
+                    return redirect("assessment_detail", assessment.pk)
+                return redirect("assessment_answers", assessment.pk)
+        else:
+            messages.error(
+                request,
+                _("Nothing was saved: please correct the %(n)s answers marked below.")
+                % {"n": valid.count(False)},
+            )
         card = assessment_scorecard(
             assessment, answers={form.criterion.code: form.preview_value() for form in forms}
         )
-        status = 400
+        status = 409 if conflict else 400
     else:
         forms = _answer_forms(assessment, groups)
         card = assessment_scorecard(assessment)
@@ -258,6 +295,9 @@ def assessment_answers(request, pk):
             "error_forms": [form for form in forms if form.errors],
             # Browsers cannot keep chosen files across a page with errors.
             "files_dropped": request.method == "POST" and bool(request.FILES),
+            "version": version,
+            "conflict": conflict,
+            "differing": [form for form in forms if hasattr(form, "stored_meanwhile")],
         },
         status=status,
     )

@@ -4,10 +4,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from partnerships.admin_base import HistoryAdmin
 from partnerships.checklists import services
-from partnerships.checklists.models import Criterion, Framework, PrincipleWeight
+from partnerships.checklists.models import Criterion, Framework, FrameworkStatus, PrincipleWeight
 from partnerships.principles.models import Principle
 
 
@@ -23,6 +23,12 @@ class FrameworkContentMixin:
 
     def has_delete_permission(self, request, obj=None):
         return _editable(obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Content goes into a draft only: a published framework would refuse it on save.
+        if db_field.name == "framework":
+            kwargs["queryset"] = Framework.objects.filter(status=FrameworkStatus.DRAFT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class FrameworkContentInline(FrameworkContentMixin):
@@ -70,7 +76,7 @@ def next_version(version: str) -> str:
 
 
 @admin.register(Framework)
-class FrameworkAdmin(FrameworkContentMixin, SimpleHistoryAdmin):
+class FrameworkAdmin(FrameworkContentMixin, HistoryAdmin):
     list_display = [
         "name", "version", "status", "criteria_count", "engage_threshold", "conditions_threshold",
         "published_at",
@@ -112,7 +118,7 @@ class FrameworkAdmin(FrameworkContentMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(FrameworkContentMixin, SimpleHistoryAdmin):
+class CriterionAdmin(FrameworkContentMixin, HistoryAdmin):
     list_display = ["code", "framework", "principle", "weight", "is_key", "short_question"]
     list_filter = ["framework", "principle", "is_key"]
     list_select_related = ["framework", "principle"]
@@ -124,7 +130,7 @@ class CriterionAdmin(FrameworkContentMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PrincipleWeight)
-class PrincipleWeightAdmin(FrameworkContentMixin, SimpleHistoryAdmin):
+class PrincipleWeightAdmin(FrameworkContentMixin, HistoryAdmin):
     list_display = ["framework", "principle", "weight"]
     list_filter = ["framework"]
     list_select_related = ["framework", "principle"]

@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerships.assessments.choices import AssessmentStatus, Outcome
+from partnerships.assessments.exports import answer_rows, assessment_rows
 from partnerships.assessments.models import Assessment
 from partnerships.i18n import is_chinese
 from partnerships.oversight import charts, portfolio
-from partnerships.oversight.exports import answer_rows, assessment_rows, csv_response, xlsx_response
+from partnerships.oversight.exports import csv_response, xlsx_response
 from partnerships.oversight.forms import PortfolioFilterForm
 
 EXPORTS = {"assessments": assessment_rows, "answers": answer_rows}

@@ -1,11 +1,14 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from partnerships.admin_base import HistoryAdmin
 from partnerships.partners.models import Partner
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(HistoryAdmin):
+    """The registry. A rename is screened again (sanctions.signals); a partner named in a
+    proposal, a pinned revision or a screening hit cannot be deleted."""
+
     list_display = [
         "legal_name", "partner_type", "country", "economy_group", "region",
         "global_compact_participant",

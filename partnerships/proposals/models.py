@@ -1,13 +1,18 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from partnerships.accounts.models import Agency
 from partnerships.accounts.scoping import visible_to
+from partnerships.assessments.choices import DECIDED_STATUSES, REVIEW_STATUSES
+from partnerships.frozen import Freezable, FreezableManager, FreezableQuerySet, FrozenRecordError
 from partnerships.i18n import Localized
 from partnerships.partners.models import Partner
 
@@ -36,13 +41,32 @@ class PartnerRole(models.TextChoices):
     IMPLEMENTER = "implementer", _("Implementer")
 
 
-class ProposalQuerySet(models.QuerySet):
+LOCKED_MESSAGE = _("An assessment of this proposal is under review: it cannot change now.")
+AGENCY_FIXED_MESSAGE = _(
+    "An assessment of this proposal was submitted or decided: it stays with its agency."
+)
+
+
+class ProposalQuerySet(FreezableQuerySet):
     def for_user(self, user):
         """The proposals a user may see: their agency's, or every agency's for Oversight."""
         return visible_to(self, user, "agency_id")
 
+    def update(self, **kwargs):
+        agency = kwargs.get("agency", kwargs.get("agency_id"))
+        if agency is not None:
+            moved = self.exclude(agency_id=getattr(agency, "pk", agency))
+            if moved.filter(Proposal.agency_fixed_q()).exists():
+                raise FrozenRecordError(AGENCY_FIXED_MESSAGE)
+        return super().update(**kwargs)
 
-class Proposal(models.Model):
+
+class Proposal(Freezable):
+    """A proposed partnership. While an assessment of it waits for or is under review it
+    cannot change (the reviewer sees what was submitted); once an assessment was
+    submitted or decided it stays with its agency, whose reviewers and signed record
+    it belongs to."""
+
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("agency")
     )
@@ -100,9 +124,10 @@ class Proposal(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
-    objects = ProposalQuerySet.as_manager()
+    objects = FreezableManager.from_queryset(ProposalQuerySet)()
+    frozen_message = LOCKED_MESSAGE
 
-    class Meta:
+    class Meta(Freezable.Meta):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -121,15 +146,50 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        # What save() refuses, told to forms (the admin's too) as a validation error.
+        if self.is_stored_frozen():
+            raise ValidationError(LOCKED_MESSAGE)
+        if self.moves_fixed_agency():
+            raise ValidationError(AGENCY_FIXED_MESSAGE)
 
-class ProposalPartner(models.Model):
+    def save(self, *args, **kwargs):
+        if self.moves_fixed_agency():
+            raise FrozenRecordError(AGENCY_FIXED_MESSAGE)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def frozen_q(cls) -> Q:
+        return Q(assessments__status__in=REVIEW_STATUSES)
+
+    @classmethod
+    def agency_fixed_q(cls) -> Q:
+        return Q(assessments__status__in=REVIEW_STATUSES | DECIDED_STATUSES)
+
+    def agency_is_fixed(self) -> bool:
+        return (
+            self.pk is not None
+            and type(self)._base_manager.filter(pk=self.pk).filter(self.agency_fixed_q()).exists()
+        )
+
+    def moves_fixed_agency(self) -> bool:
+        """Whether saving would move to another agency a proposal that stays with its own."""
+        if self.pk is None:
+            return False
+        stored = type(self)._base_manager.filter(pk=self.pk).filter(self.agency_fixed_q())
+        return stored.exclude(agency_id=self.agency_id).exists()
+
+
+class ProposalPartner(Freezable):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="partner_links")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="proposal_links")
     role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices)
 
     history = HistoricalRecords()
+    frozen_parent = "proposal"
+    frozen_message = LOCKED_MESSAGE
 
-    class Meta:
+    class Meta(Freezable.Meta):
         ordering = ["proposal", "role", "partner__legal_name"]
         constraints = [
             models.UniqueConstraint(
@@ -145,3 +205,22 @@ class ProposalPartner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} ({self.get_role_display()})"
+
+    @classmethod
+    def frozen_q(cls) -> Q:
+        return Q(proposal__assessments__status__in=REVIEW_STATUSES)
+
+
+@receiver(m2m_changed, sender=Proposal.contribution_types.through)
+def refuse_contributions_of_locked_proposals(sender, instance, action, reverse, pk_set, **kwargs):
+    """Contribution types are part of what was submitted: they lock with the proposal."""
+    if action not in {"pre_add", "pre_remove", "pre_clear"}:
+        return
+    if reverse:  # from a contribution type: `pk_set` holds proposals (None when clearing)
+        proposals = Proposal.objects.filter(
+            pk__in=instance.proposals.values("pk") if pk_set is None else pk_set
+        )
+    else:
+        proposals = Proposal.objects.filter(pk=instance.pk)
+    if proposals.filter(Proposal.frozen_q()).exists():
+        raise FrozenRecordError(LOCKED_MESSAGE)

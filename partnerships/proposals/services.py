@@ -10,7 +10,6 @@ from simple_history.utils import bulk_create_with_history
 
 from partnerships.accounts.models import User
 from partnerships.assessments import permissions
-from partnerships.assessments.choices import REVIEW_STATUSES
 from partnerships.partners.models import Partner
 from partnerships.proposals.models import ContributionType, Proposal, ProposalPartner
 
@@ -49,38 +48,46 @@ def _new_partner(row: PartnerRow) -> Partner:
 
 def proposal_is_locked(proposal: Proposal) -> bool:
     """While a reviewer looks at an assessment, the proposal stays as it was submitted."""
-    return (
-        proposal.pk is not None and proposal.assessments.filter(status__in=REVIEW_STATUSES).exists()
-    )
+    return proposal.is_stored_frozen()
+
+
+def proposal_agency_is_fixed(proposal: Proposal) -> bool:
+    """Once an assessment was submitted or decided, the proposal stays with its agency."""
+    return proposal.agency_is_fixed()
 
 
 @transaction.atomic
 def proposal_save(
     *,
     proposal: Proposal,
-    user: User,
+    user: User | None,
     partner_rows: list[PartnerRow],
     contribution_types: Iterable[ContributionType] = (),
+    author: User | None = None,
 ) -> Proposal:
-    """Create or update a proposal of the user's agency with its partners.
+    """Create or update a proposal with its partners.
 
-    `proposal` carries the form's field values (unsaved for a new one).
+    `proposal` carries the form's field values (unsaved for a new one). An assessor
+    (`user`) works in their own agency; `user` None is for trusted callers (the admin),
+    which set the agency themselves. `author` (default: `user`) is who the audit trail
+    names, e.g. the administrator in the admin.
     """
-    if proposal.pk is None:
+    author = author or user
+    if user is not None and proposal.pk is None:
         if not permissions.can_create_proposal(user):
             raise PermissionDenied(_("Only assessors create proposals."))
         proposal.agency = user.agency
-        proposal.created_by = user
-    elif not permissions.can_edit_proposal(user, proposal):
+    elif user is not None and not permissions.can_edit_proposal(user, proposal):
         raise PermissionDenied(_("You cannot edit this proposal."))
-    if proposal_is_locked(proposal):
-        raise ValidationError(
-            _("An assessment of this proposal is under review: it cannot change now.")
-        )
+    if proposal.pk is None:
+        proposal.created_by = author
+    proposal.clean()  # under review, or moved away from the agency it stays with
     if not partner_rows:
         raise ValidationError(_("Add at least one partner."))
     # New partners are checked before anything is written.
     partners = [row.partner or _new_partner(row) for row in partner_rows]
+    if author is not None:  # else the request's user, recorded by the middleware
+        proposal._history_user = author
     proposal.save()
     proposal.contribution_types.set(contribution_types)
     links = []
@@ -89,5 +96,5 @@ def proposal_save(
             partner.save()
         links.append(ProposalPartner(proposal=proposal, partner=partner, role=row.role))
     proposal.partner_links.all().delete()
-    bulk_create_with_history(links, ProposalPartner, default_user=user)
+    bulk_create_with_history(links, ProposalPartner, default_user=author)
     return proposal

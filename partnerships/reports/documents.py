@@ -4,8 +4,10 @@
 renderers: a decided assessment's stored signed PDF, or a draft preview.
 """
 
+import logging
 from dataclasses import dataclass
 
+import pydyf
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -18,6 +20,10 @@ from partnerships.assessments.models import Assessment
 from partnerships.assessments.selectors import assessment_sheet
 from partnerships.reports.charts import principle_scores_svg
 from partnerships.reports.fonts import report_fonts
+from partnerships.reports.models import SignedReview
+from partnerships.reports.record import decided_record, record_attachment, report_id
+
+logger = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 SIGNATURE_ANCHOR = "signature-box"
@@ -32,16 +38,20 @@ class Document:
     content: bytes
 
 
+class DamagedReviewError(Exception):
+    """The stored signed PDF no longer has its SHA-256: it must not be served."""
+
+    def __init__(self, review: SignedReview):
+        super().__init__(f"The stored signed review {review.report_id} is damaged.")
+        self.review = review
+
+
 @dataclass(frozen=True)
 class SignatureBox:
     """Where the visible signature goes: page index and a box in PDF points."""
 
     page: int
     box: tuple[int, int, int, int]
-
-
-def report_id(assessment: Assessment) -> str:
-    return f"{assessment.proposal.agency.acronym}-{assessment.created_at:%Y}-{assessment.pk:05d}"
 
 
 def _page_counter_css() -> str:
@@ -98,7 +108,11 @@ def report_context(assessment: Assessment, *, draft: bool, signer=None) -> dict:
 def render_review_pdf(
     assessment: Assessment, *, language: str, draft: bool, signer=None
 ) -> tuple[bytes, SignatureBox | None]:
-    """The report as PDF bytes, and where its signature box landed (finals only)."""
+    """The report as PDF bytes, and where its signature box landed (finals only).
+
+    A final embeds its decided record (record.py), which the signature then covers;
+    a draft preview embeds none: it records no decision.
+    """
     with translation.override(language):
         html = render_to_string(
             "reports/review.html", report_context(assessment, draft=draft, signer=signer)
@@ -119,13 +133,40 @@ def render_review_pdf(
                     round(page_height - y1 * CSS_PX_TO_PT),
                 ),
             )
-    return document.write_pdf(), box
+    if draft:
+        return document.write_pdf(), box
+    pdf = document.write_pdf(
+        attachments=[record_attachment(decided_record(assessment))],
+        finisher=_associate_embedded_files,
+    )
+    return pdf, box
+
+
+def _associate_embedded_files(_document, pdf: pydyf.PDF) -> None:
+    """Declare the embedded record an associated file of the document (/AF, as PDF 2.0
+    and PDF/A-3 do), the data the report is a rendering of."""
+    for pdf_object in pdf.objects:
+        if isinstance(pdf_object, dict) and pdf_object.get("Type") == "/Filespec":
+            pdf_object["AFRelationship"] = "/Data"
+            pdf.catalog.setdefault("AF", pydyf.Array()).append(pdf_object.reference)
 
 
 def review_document(assessment: Assessment, *, language: str) -> Document:
-    """The stored signed PDF of a decided assessment, else a draft preview in `language`."""
+    """The stored signed PDF of a decided assessment, else a draft preview in `language`.
+
+    Raises DamagedReviewError, and logs an error, when the stored PDF is damaged.
+    """
     signed = getattr(assessment, "signed_review", None)
     if signed is not None:
+        if not signed.stored_bytes_intact:
+            logger.error(
+                "Stored signed review %s (assessment %s) is damaged: its bytes no longer "
+                "have the SHA-256 %s recorded at signing; not served.",
+                signed.report_id,
+                assessment.pk,
+                signed.sha256,
+            )
+            raise DamagedReviewError(signed)
         return Document(signed.filename, PDF, bytes(signed.pdf))
     pdf, _box = render_review_pdf(assessment, language=language, draft=True)
     return Document(f"{report_id(assessment)}-DRAFT-{language}.pdf", PDF, pdf)

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -45,3 +47,8 @@ class SignedReview(Freezable):
     @property
     def filename(self) -> str:
         return f"{self.report_id}.pdf"
+
+    @property
+    def stored_bytes_intact(self) -> bool:
+        """Whether the stored PDF still has the SHA-256 recorded when it was signed."""
+        return hashlib.sha256(bytes(self.pdf)).hexdigest() == self.sha256

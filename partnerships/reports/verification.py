@@ -1,41 +1,95 @@
-"""Is this PDF a review this app signed, intact and unchanged? One answer for the
-command line and the public page alike."""
+"""Is this PDF a review this app signed, intact and unchanged, and does the database
+still say what it says? One answer for the command line, the public page, the daily
+`check_records` and the admin alike.
+
+What a signed review says is read from the record embedded in it (record.py), and only
+once its signature is intact, covers the whole file and was made by a trusted
+certificate; that record is then compared with the database.
+"""
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
 from asn1crypto import pem, x509
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from partnerships.assessments.choices import Outcome
 from partnerships.reports.models import SignedReview
+from partnerships.reports.record import decided_record, embedded_record, record_differences
 
 
 @dataclass
 class Check:
     name: str
-    ok: bool
+    ok: bool | None  # None: could not be checked, which is not a failure
     detail: str = ""
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SignedSummary:
+    """What a signed review says it is."""
+
+    report_id: str
+    proposal: str
+    agency: str
+    outcome: str
+    signer: str
+    date: datetime | None
 
 
 @dataclass
 class Verification:
     checks: list[Check] = field(default_factory=list)
     review: SignedReview | None = None
+    record: dict | None = None  # the embedded record, once the signature vouches for it
+    differences: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return bool(self.checks) and all(check.ok for check in self.checks)
+        return bool(self.checks) and all(check.ok is not False for check in self.checks)
 
-    def add(self, name: str, ok: bool, detail: str = "") -> bool:
-        self.checks.append(Check(name, ok, detail))
+    def add(self, name: str, ok: bool | None, detail: str = "", lines=()) -> bool | None:
+        self.checks.append(Check(name, ok, detail, list(lines)))
         return ok
+
+    @property
+    def summary(self) -> SignedSummary | None:
+        """From the embedded record; for a review signed before records were embedded,
+        from the stored review the file equals."""
+        if self.record is not None:
+            record = self.record
+            proposal = (record.get("revision") or {}).get("content", {}).get("proposal", {})
+            outcome = (record.get("decision") or {}).get("outcome", "")
+            decided_at = record.get("decided_at")
+            return SignedSummary(
+                report_id=record.get("report_id", ""),
+                proposal=proposal.get("title", ""),
+                agency=record.get("agency", ""),
+                outcome=str(Outcome(outcome).label) if outcome in Outcome.values else outcome,
+                signer=(record.get("reviewer") or {}).get("name", ""),
+                date=datetime.fromisoformat(decided_at) if decided_at else None,
+            )
+        if self.review is not None:
+            assessment = self.review.assessment
+            return SignedSummary(
+                report_id=self.review.report_id,
+                proposal=assessment.assessed_title,
+                agency=assessment.proposal.agency.acronym,
+                outcome=assessment.get_decided_outcome_display(),
+                signer=self.review.signer_name,
+                date=self.review.signed_at,
+            )
+        return None
 
 
 def trust_roots() -> list[x509.Certificate]:
@@ -51,56 +105,161 @@ def trust_roots() -> list[x509.Certificate]:
     return roots
 
 
-def verify_review_pdf(data: bytes) -> Verification:
-    """Check the signature (intact, covering the whole file, by a trusted certificate)
-    and that the file is, byte for byte, a review stored by this app."""
-    result = Verification()
+def _signature_status(result: Verification, data: bytes):
+    """The file's reader and its last signature's status, or None when there is none to
+    validate (the failed check says why)."""
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
     except Exception as error:  # a damaged or hostile file: say so, never crash
         result.add(_("Readable PDF"), False, str(error)[:200])
-        return result
+        return None
     if not result.add(
         _("Digital signature present"), bool(signatures), "" if signatures else _("none found")
     ):
-        return result
-    signature = signatures[-1]
+        return None
     try:
         status = validate_pdf_signature(
-            signature, ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
+            signatures[-1], ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
         )
     except Exception as error:
         result.add(_("Signature intact"), False, str(error)[:200])
-        return result
-    result.add(
+        return None
+    return reader, status
+
+
+def _signature_checks(result: Verification, status) -> bool:
+    """Whether the signature vouches for the whole file."""
+    intact = result.add(
         _("Signature intact"),
         status.intact and status.valid,
         "" if status.intact and status.valid else _("the signed content was changed"),
     )
-    result.add(
+    whole = result.add(
         _("Signature covers the whole file"),
         status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         ""
         if status.coverage == SignatureCoverageLevel.ENTIRE_FILE
         else _("content was added after signing"),
     )
-    result.add(
+    trusted = result.add(
         _("Signed by a trusted certificate"),
         status.trusted,
         status.signing_cert.subject.human_friendly,
     )
+    return bool(intact and whole and trusted)
+
+
+def _stored_review_check(result: Verification, data: bytes) -> None:
     sha256 = hashlib.sha256(data).hexdigest()
-    result.review = (
-        SignedReview.objects.select_related("assessment__proposal__agency")
+    review = (
+        SignedReview.objects.select_related("assessment__proposal__agency", "assessment__revision")
         .filter(sha256=sha256)
         .first()
     )
-    result.add(
-        _("Matches a review stored by this app"),
-        result.review is not None,
-        result.review.report_id
-        if result.review
-        else _("no stored review has this SHA-256: %(h)s") % {"h": sha256},
-    )
+    if review is None:
+        result.add(
+            _("Matches a review stored by this app"),
+            False,
+            _("no stored review has this SHA-256: %(h)s") % {"h": sha256},
+        )
+        return
+    result.review = review
+    if bytes(review.pdf) != data:
+        result.add(
+            _("Matches a review stored by this app"),
+            False,
+            _("the stored copy of %(report)s is damaged") % {"report": review.report_id},
+        )
+        return
+    result.add(_("Matches a review stored by this app"), True, review.report_id)
+
+
+def _record_checks(result: Verification, reader: PdfFileReader) -> None:
+    name = _("Record of the decision embedded")
+    try:
+        record = embedded_record(reader)
+    except Exception as error:  # an unreadable record is a finding, not a crash
+        result.add(name, False, str(error)[:200])
+        return
+    if record is None:
+        result.add(
+            name,
+            None,
+            _(
+                "none: this review was signed before the app embedded its record, so the "
+                "database could not be compared with it"
+            ),
+        )
+        return
+    result.record = record
+    result.add(name, True, record["format"])
+    if result.review is None:
+        return  # not a stored review: there is nothing in the database to compare
+    result.differences = record_differences(record, decided_record(result.review.assessment))
+    if result.differences:
+        result.add(
+            _("The database no longer matches the signed review"),
+            False,
+            ngettext("%(count)s difference", "%(count)s differences", len(result.differences))
+            % {"count": len(result.differences)},
+            result.differences,
+        )
+    else:
+        result.add(_("The database matches the signed review"), True)
+
+
+def verify_review_pdf(data: bytes) -> Verification:
+    """Check the signature (intact, covering the whole file, by a trusted certificate),
+    that the file is, byte for byte, a review stored by this app, and that the database
+    still says what the record embedded in it says."""
+    result = Verification()
+    signed = _signature_status(result, data)
+    if signed is None:
+        return result
+    reader, status = signed
+    vouched = _signature_checks(result, status)
+    _stored_review_check(result, data)
+    if vouched:
+        _record_checks(result, reader)
     return result
+
+
+@dataclass
+class Integrity:
+    """A stored review's full check: what is wrong with it, and what could not be checked."""
+
+    problems: list[str] = field(default_factory=list)  # one line each, differences included
+    notices: list[str] = field(default_factory=list)
+    damaged: bool = False  # the stored bytes no longer have their SHA-256
+    differences: list[str] = field(default_factory=list)  # database against signed record
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def stored_review_integrity(review: SignedReview) -> Integrity:
+    """Its stored bytes against their SHA-256, their signature, and the embedded record
+    against the database."""
+    data = bytes(review.pdf)
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != review.sha256:
+        problem = _(
+            "the stored PDF is damaged: its SHA-256 is %(actual)s, not %(expected)s as "
+            "recorded when it was signed"
+        ) % {"actual": actual, "expected": review.sha256}
+        # Nothing else in a damaged file can be relied upon.
+        return Integrity(problems=[problem], damaged=True)
+    result = verify_review_pdf(data)
+    integrity = Integrity(differences=result.differences)
+    for check in result.checks:
+        if check.lines:
+            integrity.problems += [f"{check.name}: {line}" for line in check.lines]
+        elif check.ok is False:
+            integrity.problems.append(
+                f"{check.name}: {check.detail}" if check.detail else check.name
+            )
+        elif check.ok is None:
+            integrity.notices.append(f"{check.name}: {check.detail}")
+    return integrity

@@ -10,12 +10,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from partnerships.accounts.models import User
+from partnerships.accounts.roles import Role
 from partnerships.assessments import permissions
 from partnerships.assessments.forms import DecisionForm
 from partnerships.assessments.models import Assessment
 from partnerships.assessments.views import render_review_form
 from partnerships.frozen import FrozenRecordError
-from partnerships.reports.documents import review_document
+from partnerships.reports.documents import DamagedReviewError, review_document
 from partnerships.reports.services import review_decide
 from partnerships.reports.verification import verify_review_pdf
 
@@ -61,11 +63,29 @@ def review_report(request, pk):
     language = request.GET.get("language", request.LANGUAGE_CODE)
     if language not in LANGUAGES:
         language = "en"
-    document = review_document(assessment, language=language)
+    try:
+        document = review_document(assessment, language=language)
+    except DamagedReviewError as error:
+        return _damaged_review_page(request, error.review)
     response = HttpResponse(document.content, content_type=document.content_type)
     disposition = "attachment" if "download" in request.GET else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
     return response
+
+
+def _damaged_review_page(request, review):
+    """The stored signed PDF is damaged (already logged): say so, and whom to tell."""
+    administrators = User.objects.filter(
+        agency_id=review.assessment.proposal.agency_id,
+        groups__name=Role.ADMINISTRATOR,
+        is_active=True,
+    ).order_by("last_name", "first_name", "username")
+    return render(
+        request,
+        "reports/damaged.html",
+        {"review": review, "administrators": administrators},
+        status=409,
+    )
 
 
 class VerifyForm(forms.Form):

@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from partnerships.admin_base import ReadOnlyAdmin
+from partnerships.admin_base import HistoryAdmin, ReadOnlyAdmin
 from partnerships.sanctions.models import SanctionsEntry, SanctionsList, ScreeningHit
 
 
@@ -18,7 +17,10 @@ class SanctionsEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ScreeningHit)
-class ScreeningHitAdmin(SimpleHistoryAdmin):
+class ScreeningHitAdmin(ReadOnlyAdmin, HistoryAdmin):
+    """Hits are opened by screening and decided by a reviewer on the assessment page
+    (services.hit_decide); they are never deleted, so a partner with hits stays too."""
+
     list_display = [
         "partner_name",
         "matched_name",
@@ -34,6 +36,3 @@ class ScreeningHitAdmin(SimpleHistoryAdmin):
         "partner", "entry", "entry_data_id", "entry_reference", "entry_name", "matched_name",
         "partner_name", "score", "list_date", "decided_by", "decided_at", "status", "note",
     ]  # fmt: skip
-
-    def has_add_permission(self, request):
-        return False

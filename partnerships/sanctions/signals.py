@@ -1,9 +1,12 @@
-"""Screen a partner when it is created or renamed, whatever the path (forms, admin, shell)."""
+"""Screen a partner when it is created or renamed, whatever the path (forms, admin, shell);
+keep every screening hit."""
 
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from partnerships.frozen import FrozenRecordError
 from partnerships.partners.models import Partner
+from partnerships.sanctions.models import ScreeningHit
 from partnerships.sanctions.screening import screen_partners
 
 
@@ -24,3 +27,12 @@ def screen_new_or_renamed(sender, instance: Partner, created=False, raw=False, *
     before = getattr(instance, "_names_before", None)
     if created or before != (instance.legal_name, instance.other_names):
         screen_partners([instance])
+
+
+@receiver(pre_delete, sender=ScreeningHit)
+def keep_screening_hits(sender, instance: ScreeningHit, **kwargs):
+    # Every ORM delete reaches here: hit.delete(), a queryset's delete() and the cascade
+    # from deleting its partner. An open hit blocks submission until a reviewer decides it.
+    raise FrozenRecordError(
+        "A screening hit is never deleted: a reviewer clears or confirms it, with a note."
+    )

@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
-    var dirty = false;
+    // A form shown again after a refused save holds what was typed, not what is stored.
+    var dirty = form.dataset.warnUnsaved === "dirty";
     form.addEventListener("input", function () { dirty = true; });
     form.addEventListener("change", function () { dirty = true; });
     form.addEventListener("submit", function () { dirty = false; });

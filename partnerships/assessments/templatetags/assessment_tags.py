@@ -32,3 +32,10 @@ def outcome_class(outcome: str) -> str:
 @register.filter
 def percent(value) -> str:
     return "—" if value is None else f"{value} %"
+
+
+@register.filter
+def stored_meanwhile(form, name: str):
+    """What is stored now for a form's field, when someone else saved a different value."""
+    stored = getattr(form, "stored_meanwhile", None)
+    return stored.values.get(name) if stored else None

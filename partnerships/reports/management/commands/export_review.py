@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from partnerships.assessments.models import Assessment
-from partnerships.reports.documents import review_document
+from partnerships.reports.documents import DamagedReviewError, review_document
 
 
 class Command(BaseCommand):
@@ -28,7 +28,13 @@ class Command(BaseCommand):
         if assessment is None:
             raise CommandError(f"No assessment {assessment_id}.")
         language = "zh-hans" if language == "zh" else language
-        document = review_document(assessment, language=language)
+        try:
+            document = review_document(assessment, language=language)
+        except DamagedReviewError as error:
+            raise CommandError(
+                f"{error} Nothing was written: restore it from a backup, then run "
+                "`python manage.py check_records`."
+            ) from error
         output.write_bytes(document.content)
         kind = "signed review" if assessment.is_decided else "DRAFT preview (not signed)"
         self.stdout.write(
