@@ -38,8 +38,8 @@ class FreezableQuerySet(models.QuerySet):
         self._refuse_if_frozen()
         return super().delete()
 
-
-class FreezableManager(models.Manager.from_queryset(FreezableQuerySet)):
+    # On the queryset, so that `objects.all().bulk_create()` meets the rule too
+    # (`bulk_update` runs through `update`).
     def bulk_create(self, objs, *args, **kwargs):
         if kwargs.get("update_conflicts"):
             raise FrozenRecordError("Upserts could overwrite frozen rows: save rows one by one.")
@@ -49,6 +49,10 @@ class FreezableManager(models.Manager.from_queryset(FreezableQuerySet)):
                 {getattr(obj, f"{self.model.frozen_parent}_id") for obj in objs}
             )
         return super().bulk_create(objs, *args, **kwargs)
+
+
+class FreezableManager(models.Manager.from_queryset(FreezableQuerySet)):
+    pass
 
 
 class Freezable(models.Model):

@@ -4,12 +4,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from partnerships.assessments.choices import AssessmentStatus, Outcome
+from partnerships.assessments.choices import Outcome
 from partnerships.assessments.models import Assessment
 from partnerships.assessments.services import answer_save, assessment_create
 from partnerships.checklists.models import Framework, FrameworkStatus
 from tests.factories import (
-    AssessmentFactory,
     CriterionFactory,
     FrameworkFactory,
     PartnerFactory,
@@ -152,6 +151,7 @@ def test_answers_edited_in_the_admin_go_through_the_scoring_service(admin_client
             "answers-INITIAL_FORMS": len(criteria),
             "answers-MIN_NUM_FORMS": 0,
             "answers-MAX_NUM_FORMS": 1000,
+            "edit_version": Assessment.objects.get(pk=assessment.pk).version,
         }
     )
     for index, answer in enumerate(assessment.answers.all()):
@@ -165,8 +165,8 @@ def test_answers_edited_in_the_admin_go_through_the_scoring_service(admin_client
     assert str(assessment.overall_score) == "100.0"
 
 
-def test_decided_assessments_are_read_only_in_the_admin(admin_client, agency):
-    assessment = AssessmentFactory(proposal__agency=agency, status=AssessmentStatus.APPROVED)
+def test_decided_assessments_are_read_only_in_the_admin(admin_client, decided):
+    assessment = decided
     page = admin_client.get(admin_url(Assessment, "change", assessment.pk)).content.decode()
     assert 'name="_save"' not in page
     assert (

@@ -651,3 +651,35 @@ def test_a_criterion_cannot_be_put_into_a_published_framework(admin_client):
     assert list(response.context["adminform"].form.errors) == ["framework"]
     assert published.criteria.count() == before
     assert Criterion.objects.get(pk=criterion.pk).framework == draft
+
+
+def test_upserts_cannot_reword_a_question_or_change_a_proposal_under_review(
+    sanctions_question, submitted
+):
+    sanctions_question.question_en = "Reworded by an upsert"
+    with pytest.raises(FrozenRecordError):
+        ExclusionQuestion.objects.all().bulk_create(
+            [sanctions_question],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["question_en"],
+        )
+    proposal = submitted.proposal
+    proposal.title = "Retitled by an upsert"
+    with pytest.raises(FrozenRecordError):
+        Proposal.objects.all().bulk_create(
+            [proposal], update_conflicts=True, unique_fields=["id"], update_fields=["title"]
+        )
+    with pytest.raises(FrozenRecordError):
+        ProposalPartner.objects.all().bulk_create(
+            [ProposalPartner(proposal=proposal, partner=PartnerFactory(), role="funder")]
+        )
+
+
+def test_a_new_version_of_a_question_that_is_not_a_number_is_no_error(admin_client):
+    before = ExclusionQuestion.objects.count()
+    response = admin_client.post(
+        "/admin/assessments/exclusionquestion/abc/new-version/", follow=True
+    )
+    assert response.status_code == 200  # the admin's "not found" message, never a 500
+    assert ExclusionQuestion.objects.count() == before

@@ -184,3 +184,17 @@ def test_partner_economy_group_follows_the_country_on_every_path():
     assert Partner.objects.get(pk=partner.pk).economy_group == "transition"
     Partner.objects.filter(pk=partner.pk).update(country="CA")
     assert Partner.objects.get(pk=partner.pk).economy_group == "developed"
+
+
+def test_a_queryset_bulk_create_meets_the_same_rule(decided):
+    criterion = decided.framework.criteria.get(code="TR-2")
+    answer = Answer(assessment=decided, criterion=criterion, rating=0)
+    with pytest.raises(FrozenRecordError):
+        Answer.objects.all().bulk_create([answer])
+    with pytest.raises(FrozenRecordError):
+        Answer.objects.all().bulk_create(
+            [answer],
+            update_conflicts=True,
+            unique_fields=["assessment", "criterion"],
+            update_fields=["rating"],
+        )

@@ -172,15 +172,19 @@ def admin_tab(administrator):
     return tab
 
 
-def test_an_administrators_correction_makes_the_assessors_form_stale(
-    client, administrator, assessor, draft
-):
+def rate_everything_partially_met(draft):
     pass_gate(draft)
     assessment_save_answers(
         assessment=draft,
-        user=assessor,
+        user=draft.assessor,
         answers=[AnswerInput(criterion=c, rating=1) for c in draft.framework.criteria.all()],
     )
+
+
+def test_an_administrators_correction_makes_the_assessors_form_stale(
+    client, administrator, assessor, draft
+):
+    rate_everything_partially_met(draft)
     client.force_login(assessor)
     url = f"/assessments/{draft.pk}/answers/"
     opened = version_on(client.get(url).content.decode())
@@ -192,6 +196,7 @@ def test_an_administrators_correction_makes_the_assessors_form_stale(
         "answers-INITIAL_FORMS": len(answers),
         "answers-MIN_NUM_FORMS": 0,
         "answers-MAX_NUM_FORMS": 1000,
+        "edit_version": stored_version(draft),
     }
     for index, answer in enumerate(answers):
         data[f"answers-{index}-id"] = answer.pk
@@ -208,11 +213,46 @@ def test_an_administrators_correction_makes_the_assessors_form_stale(
     assert draft.answers.get(criterion__code="TR-1").rating == 3
 
 
+def test_an_administrator_cannot_overwrite_what_the_assessor_saved_meanwhile(
+    client, administrator, assessor, draft
+):
+    rate_everything_partially_met(draft)
+    admin_url = f"/admin/assessments/assessment/{draft.pk}/change/"
+    page = admin_tab(administrator).get(admin_url).content.decode()
+    opened = re.search(r'name="edit_version" value="(\d+)"', page).group(1)
+    answers = list(draft.answers.select_related("criterion"))
+    # The assessor saves TR-1 with its evidence while the administrator's page is open.
+    tr_1 = draft.framework.criteria.get(code="TR-1")
+    assessment_save_answers(
+        assessment=draft,
+        user=assessor,
+        answers=[AnswerInput(criterion=tr_1, rating=2, evidence_notes="new")],
+    )
+    data = {
+        "answers-TOTAL_FORMS": len(answers),
+        "answers-INITIAL_FORMS": len(answers),
+        "answers-MIN_NUM_FORMS": 0,
+        "answers-MAX_NUM_FORMS": 1000,
+        "edit_version": opened,
+    }
+    for index, answer in enumerate(answers):  # as the page showed them: TR-1 still 1
+        data[f"answers-{index}-id"] = answer.pk
+        data[f"answers-{index}-assessment"] = draft.pk
+        data[f"answers-{index}-rating"] = 3 if answer.criterion.code == "TR-2" else 1
+    response = admin_tab(administrator).post(admin_url, data)
+    assert response.status_code == 200
+    assert "Someone saved this assessment while you were editing it" in response.content.decode()
+    stored = draft.answers.get(criterion=tr_1)
+    assert (stored.rating, stored.evidence_notes) == (2, "new")
+    assert draft.answers.get(criterion__code="TR-2").rating == 1
+
+
 def test_an_admin_save_that_changes_no_answer_leaves_open_forms_current(administrator, draft):
     pass_gate(draft)
     before = stored_version(draft)
     data = {f"answers-{name}": 0 for name in ["TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS"]}
     data["answers-MAX_NUM_FORMS"] = 1000
+    data["edit_version"] = before
     response = admin_tab(administrator).post(
         f"/admin/assessments/assessment/{draft.pk}/change/", data
     )

@@ -9,7 +9,7 @@ import logging
 import shutil
 import subprocess
 import zipfile
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -277,7 +277,9 @@ def test_the_verification_page_shows_the_mismatch(client, engaged):
     assert response.status_code == 200
     assert "Not valid: do not rely on this document." in page
     assert "The database no longer matches the signed review" in page
-    assert "answers.CP-1.rating: signed 3, database 0" in page
+    # The public page names what differs, never what the database holds.
+    assert "answers.CP-1.rating" in page
+    assert "database 0" not in page
     assert "What the signed review says" in page
     said = page[page.index("What the signed review says") :]
     assert "Engage" in said and "Do not engage" not in said and engaged.report_id in said
@@ -486,3 +488,41 @@ def test_the_admin_zip_refuses_a_selection_with_a_damaged_review(
     page = response.content.decode()
     assert response["Content-Type"].startswith("text/html")
     assert f"No zip was made: the stored PDFs of {damaged.report_id} are damaged" in page
+
+
+def test_renaming_the_agency_or_a_person_changes_no_record(engaged):
+    agency = engaged.assessment.proposal.agency
+    agency.acronym = "UNDP-NEW"
+    agency.save()
+    reviewer = engaged.assessment.reviewer
+    reviewer.last_name = "Renamed"
+    reviewer.save()
+    integrity = stored_review_integrity(SignedReview.objects.get(pk=engaged.pk))
+    assert integrity.ok, integrity.problems
+
+
+def test_a_decision_that_skipped_the_review_is_refused_and_reported(
+    client, engaged, agency, assessor
+):
+    """A raw UPDATE straight to "approved" is refused; forged anyway by a superuser, it
+    is reported by check_records and on the assessment's page."""
+    from django.db import IntegrityError, transaction
+
+    other = assessment_start(
+        proposal=ProposalPartnerFactory(proposal__agency=agency).proposal, user=assessor
+    )
+    forge = (
+        "UPDATE assessments_assessment SET status = 'approved', decided_outcome = 'engage' "
+        "WHERE id = %s"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(forge, [other.pk])
+    with triggers_disabled(connection), connection.cursor() as cursor:
+        cursor.execute(forge, [other.pk])
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_records", stdout=out)
+    assert f"Assessment {other.pk}: decided, but it has no signed review." in out.getvalue()
+    client.force_login(assessor)
+    page = client.get(f"/assessments/{other.pk}/").content.decode()
+    assert "it has no signed review: the decision did not go through the review" in page

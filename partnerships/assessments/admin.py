@@ -46,8 +46,33 @@ class AnswerInline(admin.TabularInline):
         return super().get_queryset(request).select_related("criterion")
 
 
+class AssessmentAdminForm(forms.ModelForm):
+    # The version the page was opened at, as the assessor's own form carries it.
+    edit_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Assessment
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edit_version"].initial = self.instance.version
+
+    def clean_edit_version(self):
+        version = self.cleaned_data["edit_version"]
+        if version != Assessment.objects.values_list("version", flat=True).get(pk=self.instance.pk):
+            raise forms.ValidationError(
+                _(
+                    "Someone saved this assessment while you were editing it: nothing was "
+                    "saved. Reload the page to see what is stored now."
+                )
+            )
+        return version
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(HistoryAdmin):
+    form = AssessmentAdminForm
     list_display = [
         "pk", "proposal_title", "agency", "assessor", "framework", "status", "computed_outcome",
         "overall_score", "coverage", "decided_outcome", "decided_at",
@@ -114,10 +139,15 @@ class AssessmentAdmin(HistoryAdmin):
     def export_xlsx(self, request, queryset):
         return xlsx_response("assessments.xlsx", assessment_rows(queryset), title="assessments")
 
+    def save_model(self, request, obj, form, change):
+        # Every field of the assessment is read-only here (the workflow moves it): saving
+        # the row as loaded could only write back stale values.
+        pass
+
     def save_formset(self, request, form, formset, change):
-        # Answers go through the service so the stored scores stay in step. The admin is
-        # trusted (its form carries no version: expected_version None), but its save still
-        # moves the version on, so that an assessor's form opened before it is refused.
+        # Answers go through the service so the stored scores stay in step, based on the
+        # version the page was opened at (an assessor's save since then is not overwritten),
+        # and moving it on, so that an assessor's form opened before is refused in turn.
         answers = formset.save(commit=False)
         if not answers:
             return  # nothing changed: an assessor's open form stays current
@@ -125,7 +155,7 @@ class AssessmentAdmin(HistoryAdmin):
             assessment=form.instance,
             user=None,
             author=request.user,
-            expected_version=None,
+            expected_version=form.cleaned_data["edit_version"],
             answers=[
                 services.AnswerInput(
                     criterion=answer.criterion,
@@ -241,7 +271,7 @@ class ExclusionQuestionAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<path:object_id>/new-version/",
+                "<int:object_id>/new-version/",
                 self.admin_site.admin_view(self.new_version_view),
                 name="assessments_exclusionquestion_new_version",
             ),

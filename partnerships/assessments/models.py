@@ -280,6 +280,11 @@ class ExclusionQuestionQuerySet(models.QuerySet):
             raise FrozenRecordError(ANSWERED_QUESTION_MESSAGE)
         return super().update(**kwargs)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        if kwargs.get("update_conflicts"):
+            raise FrozenRecordError("Upserts could reword answered questions: save one by one.")
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class ExclusionQuestion(models.Model):
     """A screening question of the exclusion gate (reference data, DOMAIN.md §2).

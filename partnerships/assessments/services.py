@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from partnerships.accounts.models import User
 from partnerships.assessments import permissions
 from partnerships.assessments.attachments import check_upload
+from partnerships.assessments.choices import REVIEW_STATUSES
 from partnerships.assessments.models import (
     Answer,
     Assessment,
@@ -86,6 +87,8 @@ def _lock_for_save(
     assessment.status = stored.status  # may have moved since the caller read it
     if user is not None:
         _require(permissions.can_edit(user, assessment), _("You cannot edit this assessment."))
+    elif assessment.status in REVIEW_STATUSES:  # four eyes: trusted callers included
+        raise ValidationError(_("This assessment is under review: its answers cannot change now."))
     if expected_version is not None and stored.version != expected_version:
         saved_by, saved_at = assessment_last_save(assessment)
         raise StaleAssessment(version=stored.version, saved_by=saved_by, saved_at=saved_at)

@@ -83,6 +83,8 @@ def submission_problems(assessment: Assessment) -> list[str]:
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
     _lock(assessment)
+    # The proposal too: an edit in flight finishes before its revision is pinned.
+    Proposal.objects.select_for_update().only("pk").get(pk=assessment.proposal_id)
     _require(permissions.can_edit(user, assessment))
     problems = submission_problems(assessment)
     if problems:

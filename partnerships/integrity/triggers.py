@@ -147,12 +147,21 @@ _HISTORY_CLOSED = (
 
 PROTECTIONS: list[Protection] = [
     # A decision is the UPDATE that moves an assessment from in_review to a decided
-    # status: OLD is not decided then, so it is allowed.
+    # status with its revision pinned: OLD is not decided then, so it is allowed. Any
+    # other way to a decided status is a forged decision.
     Protection(
         "assessments_assessment",
         "UPDATE",
-        f"OLD.status IN {DECIDED}",
-        "the assessment is decided; it cannot change",
+        f"OLD.status IN {DECIDED} OR (NEW.status IN {DECIDED} "
+        "AND (OLD.status <> 'in_review' OR NEW.revision_id IS NULL))",
+        "a decided assessment cannot change, and only one in review with its revision "
+        "pinned can be decided",
+    ),
+    Protection(
+        "assessments_assessment",
+        "INSERT",
+        f"NEW.status IN {DECIDED}",
+        "an assessment is decided through its review, never created decided",
     ),
     Protection(
         "assessments_assessment",

@@ -81,6 +81,10 @@ def proposal_save(
         raise PermissionDenied(_("You cannot edit this proposal."))
     if proposal.pk is None:
         proposal.created_by = author
+    else:
+        # Held until the save commits: a submission (which locks it too) waits, so that
+        # the revision it pins is what this save leaves, never half of it.
+        Proposal.objects.select_for_update().only("pk").get(pk=proposal.pk)
     proposal.clean()  # under review, or moved away from the agency it stays with
     if not partner_rows:
         raise ValidationError(_("Add at least one partner."))

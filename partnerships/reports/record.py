@@ -101,12 +101,14 @@ def _principle_scores(assessment: Assessment) -> dict[str, dict]:
 def decided_record(assessment: Assessment) -> dict:
     """The record of `assessment` as the database holds it now."""
     assessment = Assessment.objects.select_related(
-        "proposal__agency", "framework", "assessor", "reviewer", "revision"
+        "proposal__agency", "framework", "assessor", "reviewer", "revision", "signed_review"
     ).get(pk=assessment.pk)
     framework = assessment.framework
+    signed = getattr(assessment, "signed_review", None)
     return {
         "format": RECORD_FORMAT,
-        "report_id": report_id(assessment),
+        # Once signed, the stored report ID: a later rename of the agency changes no record.
+        "report_id": signed.report_id if signed else report_id(assessment),
         "assessment_id": assessment.pk,
         "agency": assessment.proposal.agency.acronym,
         "status": assessment.status,
@@ -180,8 +182,21 @@ def _shown(value) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
+# Names of reference data, kept in the record for its readers: renaming an agency or a
+# person changes no decision, so they are not compared (the people's ids are).
+NAMES_NOT_COMPARED = {
+    "agency",
+    "assessor.username",
+    "assessor.name",
+    "reviewer.username",
+    "reviewer.name",
+}
+
+
 def record_differences(signed, current, path: str = "") -> list[str]:
     """Where two records differ, as "dotted.path: signed X, database Y" lines."""
+    if path in NAMES_NOT_COMPARED:
+        return []
     if isinstance(signed, dict) and isinstance(current, dict):
         keys = list(signed) + [key for key in current if key not in signed]
         return [

@@ -111,7 +111,10 @@ class VerifyForm(forms.Form):
 def verify(request):
     """Public: anyone can check that a review PDF is authentic and unchanged."""
     result = None
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:  # a garbled header: Django reads such a body as empty
+        declared = 0
     if request.method == "POST" and declared > settings.VERIFY_MAX_BYTES + 65536:
         # Refused before the body is read: an oversized upload never fills the server.
         upload_error = _("This file is %(size)s; the limit is %(limit)s.") % {
