@@ -54,7 +54,7 @@ def _partners_cell(content: dict) -> str:
 def _assessed(assessment: Assessment) -> _Assessed:
     """What was assessed, as `revisions.assessed_content()` has it, from the rows the
     export loaded: the pinned revision once decided, else the proposal as it stands."""
-    if assessment.is_decided and assessment.revision_id:
+    if assessment.shows_pinned:
         revision = assessment.revision
         return _Assessed(
             revision.title, revision.value, revision.currency, _partners_cell(revision.content)

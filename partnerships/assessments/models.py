@@ -166,10 +166,20 @@ class Assessment(Freezable):
     def is_decided(self) -> bool:
         return self.status in DECIDED_STATUSES
 
+    @classmethod
+    def shown_as_pinned_q(cls) -> Q:
+        """The assessments shown, counted and exported from their pinned revision rather
+        than from the proposal as it stands: the decided ones (as `shows_pinned`)."""
+        return Q(status__in=DECIDED_STATUSES, revision__isnull=False)
+
+    @property
+    def shows_pinned(self) -> bool:
+        return self.is_decided and self.revision_id is not None
+
     @property
     def assessed_title(self) -> str:
         """The proposal's title as decided (its pinned revision), else as it stands."""
-        if self.is_decided and self.revision_id:
+        if self.shows_pinned:
             return self.revision.title
         return self.proposal.title
 

@@ -45,7 +45,8 @@ REVISION_PARTNER_COLUMNS = [name for name in PARTNER_FIELDS if name != "global_c
 ROLE_ORDER = {role.value: index for index, role in enumerate(PartnerRole)}
 
 
-def _text(value) -> str | None:
+def json_text(value) -> str | None:
+    """A decimal or date as JSON keeps it exactly: as text (None stays null)."""
     return None if value is None else str(value)
 
 
@@ -82,10 +83,10 @@ def proposal_content(proposal: Proposal) -> dict:
             {"key": c.key, "name_en": c.name_en, "name_zh": c.name_zh}
             for c in proposal.contribution_types.order_by("position")
         ],
-        "value": _text(proposal.value),
+        "value": json_text(proposal.value),
         "currency": proposal.currency,
-        "start_date": _text(proposal.start_date),
-        "end_date": _text(proposal.end_date),
+        "start_date": json_text(proposal.start_date),
+        "end_date": json_text(proposal.end_date),
         "countries": [country.code for country in proposal.countries],
         "requests_un_name_or_emblem": proposal.requests_un_name_or_emblem,
         "un_name_or_emblem_use": proposal.un_name_or_emblem_use,
@@ -119,7 +120,7 @@ def live_content(assessment: Assessment) -> dict:
             "entry_name": hit.entry_name,
             "entry_reference": hit.entry_reference,
             "entry_data_id": hit.entry_data_id,
-            "score": _text(hit.score),
+            "score": json_text(hit.score),
             "list_date": hit.list_date.isoformat(),
             "status": hit.status,
             "note": hit.note,
@@ -163,7 +164,7 @@ def revision_pin(*, assessment: Assessment, stage: str) -> ProposalRevision:
 def assessed_content(assessment: Assessment) -> dict:
     """What a page, report or export shows of the assessed proposal: the pinned revision
     once decided, else the proposal as it stands."""
-    if assessment.is_decided and assessment.revision_id:
+    if assessment.shows_pinned:
         return assessment.revision.content
     return live_content(assessment)
 
@@ -236,6 +237,11 @@ def gate_views(content: dict) -> list[GateView]:
         )
         for g in content["gate"]
     ]
+
+
+def gate_concerns(gate: list[GateView]) -> list[GateView]:
+    """The questions answered "yes" (as `services.gate_concerns` reads them from the rows)."""
+    return [answer for answer in gate if answer.response == GateResponse.YES]
 
 
 @dataclass
@@ -366,7 +372,7 @@ def revision_changes(before: dict, after: dict) -> RevisionChanges:
 
 def changes_since_decision(assessment: Assessment) -> RevisionChanges:
     """What changed in the proposal since this decided assessment's pinned revision."""
-    if not (assessment.is_decided and assessment.revision_id):
+    if not assessment.shows_pinned:
         return RevisionChanges()
     return revision_changes(
         assessment.revision.content["proposal"], proposal_content(assessment.proposal)

@@ -33,7 +33,7 @@ from partnerships.sanctions.services import proposal_hits
 Status = AssessmentStatus
 
 
-def _get_assessment_for_user(request, pk) -> Assessment:
+def get_assessment_for_user(request, pk) -> Assessment:
     """The assessment, if the user's agency may see it; 404 otherwise."""
     return get_object_or_404(
         Assessment.objects.for_user(request.user).select_related(
@@ -108,7 +108,7 @@ def home(request):
 
 @login_required
 def assessment_detail(request, pk):
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     user = request.user
     context = assessment_sheet(assessment)
     content = revisions.assessed_content(assessment)
@@ -128,7 +128,7 @@ def assessment_detail(request, pk):
             "partners": revisions.partner_views(content),
             "gate_answers": gate,
             "gate_complete": services.gate_is_complete(assessment),
-            "gate_concerns": [answer for answer in gate if answer.response == "yes"],
+            "gate_concerns": revisions.gate_concerns(gate),
             "timeline": assessment.status_changes.select_related("user"),
             "can_edit": permissions.can_edit(user, assessment),
             "can_withdraw": permissions.can_withdraw(user, assessment),
@@ -152,7 +152,7 @@ def _initial_outcome(assessment: Assessment) -> str:
 
 @login_required
 def assessment_gate(request, pk):
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     _require(permissions.can_edit(request.user, assessment))
     existing = {g.question_id: g for g in assessment.gate_answers.all()}
     questions = list(ExclusionQuestion.objects.active())
@@ -232,7 +232,7 @@ def _answer_forms(assessment: Assessment, groups, data=None, files=None):
 @login_required
 def assessment_answers(request, pk):
     """The assessment form: every criterion under its principle, saved as a draft at any time."""
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     _require(permissions.can_edit(request.user, assessment))
     if not services.gate_is_complete(assessment):
         messages.info(request, _("First complete the exclusion gate."))
@@ -307,7 +307,7 @@ def assessment_answers(request, pk):
 @require_POST
 def assessment_score_preview(request, pk):
     """Scores of the answers on screen, not saved: the form's live summary."""
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     _require(permissions.can_edit(request.user, assessment))
     criteria = assessment.framework.criteria.all()
     answers = {c.code: AnswerForm(request.POST, criterion=c).preview_value() for c in criteria}
@@ -329,7 +329,7 @@ def assessment_score_preview(request, pk):
 
 
 def _transition(request, pk, action, success_message, **kwargs):
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     try:
         action(assessment=assessment, user=request.user, **kwargs)
     except ValidationError as error:
@@ -381,7 +381,7 @@ def render_review_form(request, assessment, form, form_name):
 @login_required
 @require_POST
 def assessment_return(request, pk):
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     _require(permissions.can_decide(request.user, assessment))
     form = ReturnForm(request.POST, prefix="return")
     if not form.is_valid():

@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf, TruncQuarter
 
 from partnerships.accounts.models import Agency
-from partnerships.assessments.choices import DECIDED_STATUSES, AssessmentStatus
+from partnerships.assessments.choices import AssessmentStatus
 from partnerships.assessments.models import (
     Answer,
     Assessment,
@@ -40,7 +40,7 @@ from partnerships.proposals.models import PartnerRole, Proposal, ProposalPartner
 
 # A decided assessment counts what was decided (its pinned revision), not the proposal
 # as edited since; the others count the proposal as it stands.
-PINNED = Q(status__in=DECIDED_STATUSES, revision__isnull=False)
+PINNED = Assessment.shown_as_pinned_q()
 
 
 @dataclass(frozen=True)

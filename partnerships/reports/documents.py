@@ -91,7 +91,7 @@ def report_context(assessment: Assessment, *, draft: bool, signer=None) -> dict:
             "assessed": revisions.proposal_view(content),
             "partners": revisions.partner_views(content),
             "gate_answers": gate,
-            "gate_concerns": [answer for answer in gate if answer.response == "yes"],
+            "gate_concerns": revisions.gate_concerns(gate),
             "hits": revisions.hit_views(content),
             "timeline": assessment.status_changes.select_related("user"),
             "assessor_roles": _role_names(assessment.assessor),

@@ -14,6 +14,7 @@ import json
 from weasyprint import Attachment
 
 from partnerships.assessments.models import Assessment
+from partnerships.assessments.revisions import json_text
 
 RECORD_FORMAT = "partnerships-review-record/1"
 RECORD_FILENAME = "record.json"
@@ -22,10 +23,6 @@ ABSENT = object()  # a key one side of a comparison does not have
 
 def report_id(assessment: Assessment) -> str:
     return f"{assessment.proposal.agency.acronym}-{assessment.created_at:%Y}-{assessment.pk:05d}"
-
-
-def _text(value) -> str | None:
-    return None if value is None else str(value)
 
 
 def _time(value) -> str | None:
@@ -91,7 +88,7 @@ def _answers(assessment: Assessment) -> dict[str, dict]:
 def _principle_scores(assessment: Assessment) -> dict[str, dict]:
     """The stored per-principle scores, by principle key (one query)."""
     return {
-        key: {"score": _text(score), "applicable": applicable, "answered": answered}
+        key: {"score": json_text(score), "applicable": applicable, "answered": answered}
         for key, score, applicable, answered in assessment.principle_scores.order_by(
             "principle__number"
         ).values_list("principle__key", "score", "applicable", "answered")
@@ -117,8 +114,8 @@ def decided_record(assessment: Assessment) -> dict:
         "classification_edition": assessment.classification_edition,
         "answers": _answers(assessment),
         "principle_scores": _principle_scores(assessment),
-        "overall_score": _text(assessment.overall_score),
-        "coverage": _text(assessment.coverage),
+        "overall_score": json_text(assessment.overall_score),
+        "coverage": json_text(assessment.coverage),
         "computed_outcome": assessment.computed_outcome,
         "decision": {
             "outcome": assessment.decided_outcome,

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +14,7 @@ from partnerships.accounts.models import User
 from partnerships.accounts.roles import Role
 from partnerships.assessments import permissions
 from partnerships.assessments.forms import DecisionForm
-from partnerships.assessments.models import Assessment
-from partnerships.assessments.views import render_review_form
+from partnerships.assessments.views import get_assessment_for_user, render_review_form
 from partnerships.frozen import FrozenRecordError
 from partnerships.reports.documents import DamagedReviewError, review_document
 from partnerships.reports.services import review_decide
@@ -24,20 +23,10 @@ from partnerships.reports.verification import verify_review_pdf
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
-def _get_assessment_for_user(request, pk) -> Assessment:
-    """The assessment, if the user's agency may see it; 404 otherwise."""
-    return get_object_or_404(
-        Assessment.objects.for_user(request.user).select_related(
-            "proposal__agency", "framework", "assessor", "reviewer", "revision"
-        ),
-        pk=pk,
-    )
-
-
 @login_required
 @require_POST
 def assessment_decide(request, pk):
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     if not permissions.can_decide(request.user, assessment):
         raise PermissionDenied
     form = DecisionForm(request.POST, assessment=assessment)
@@ -59,7 +48,7 @@ def assessment_decide(request, pk):
 @login_required
 def review_report(request, pk):
     """The assessment's report: the signed PDF once decided, a draft preview before."""
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     language = request.GET.get("language", request.LANGUAGE_CODE)
     if language not in LANGUAGES:
         language = "en"
