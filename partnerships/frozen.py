@@ -115,3 +115,15 @@ class Freezable(models.Model):
         if self.pk is None:
             return False
         return type(self)._base_manager.filter(pk=self.pk).filter(self.frozen_q()).exists()
+
+
+class Immutable(Freezable):
+    """A row that never changes once written: a signed review, a step of the status
+    history, a revision of what was assessed."""
+
+    class Meta(Freezable.Meta):
+        abstract = True
+
+    @classmethod
+    def frozen_q(cls) -> models.Q:
+        return models.Q(pk__isnull=False)

@@ -25,6 +25,7 @@ from partnerships.frozen import (
     FreezableManager,
     FreezableQuerySet,
     FrozenRecordError,
+    Immutable,
 )
 from partnerships.i18n import Localized
 from partnerships.proposals.models import Proposal
@@ -434,7 +435,7 @@ class PrincipleScore(AssessmentPart):
         return f"{self.principle_id}: {self.score}"
 
 
-class StatusChange(Freezable):
+class StatusChange(Immutable):
     """One step of an assessment's workflow; the timeline is never rewritten."""
 
     assessment = models.ForeignKey(
@@ -451,15 +452,11 @@ class StatusChange(Freezable):
     # before it moves the assessment.
     frozen_parent = "assessment"
 
-    class Meta(Freezable.Meta):
+    class Meta(Immutable.Meta):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"
-
-    @classmethod
-    def frozen_q(cls) -> Q:
-        return Q(pk__isnull=False)
 
 
 class RevisionStage(models.TextChoices):
@@ -467,17 +464,7 @@ class RevisionStage(models.TextChoices):
     DECIDED = "decided", _("Decided")
 
 
-class Immutable(Freezable):
-    """A row that never changes once written."""
-
-    frozen_message = "A revision of what was assessed never changes."
-
-    class Meta(Freezable.Meta):
-        abstract = True
-
-    @classmethod
-    def frozen_q(cls) -> Q:
-        return Q(pk__isnull=False)
+REVISION_MESSAGE = "A revision of what was assessed never changes."
 
 
 class ProposalRevision(Immutable):
@@ -498,6 +485,8 @@ class ProposalRevision(Immutable):
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, null=True)
     currency = models.CharField(_("currency"), max_length=3)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    frozen_message = REVISION_MESSAGE
 
     class Meta(Immutable.Meta):
         ordering = ["created_at", "pk"]
@@ -521,6 +510,8 @@ class RevisionPartner(Immutable):
     economy_group = models.CharField(_("economy group"), max_length=12)
     region = models.CharField(_("region"), max_length=12, blank=True)
     classification_edition = models.CharField(max_length=40)
+
+    frozen_message = REVISION_MESSAGE
 
     class Meta(Immutable.Meta):
         ordering = ["revision", "pk"]

@@ -2,14 +2,13 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.assessments.models import Assessment
-from partnerships.frozen import Freezable
+from partnerships.frozen import Immutable
 
 
-class SignedReview(Freezable):
+class SignedReview(Immutable):
     """The signed PDF report of a decided assessment, stored once and never regenerated."""
 
     assessment = models.OneToOneField(
@@ -34,15 +33,11 @@ class SignedReview(Freezable):
 
     frozen_message = "A signed review never changes."
 
-    class Meta(Freezable.Meta):
+    class Meta(Immutable.Meta):
         ordering = ["-signed_at"]
 
     def __str__(self) -> str:
         return self.report_id
-
-    @classmethod
-    def frozen_q(cls) -> Q:
-        return Q(pk__isnull=False)
 
     @property
     def filename(self) -> str:
