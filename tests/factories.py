@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from partnerships.accounts.models import Agency, User
+from partnerships.assessments.latest import latest_assessment_refresh
 from partnerships.assessments.models import Assessment
 from partnerships.checklists.models import Criterion, Framework, PrincipleWeight
 from partnerships.partners import economies
@@ -107,3 +108,9 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     assessor = factory.SubFactory(UserFactory, agency=factory.SelfAttribute("..proposal.agency"))
     framework = factory.LazyFunction(lambda: Framework.objects.current())
     classification_edition = economies.EDITION
+
+    @factory.post_generation
+    def latest(self, create, extracted, **kwargs):
+        # As `assessment_create` does: lists and the portfolio find it through the pointer.
+        if create:
+            latest_assessment_refresh(proposal_id=self.proposal_id)

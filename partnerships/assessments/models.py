@@ -137,7 +137,13 @@ class Assessment(Freezable):
 
     class Meta(Freezable.Meta):
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["computed_outcome"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["computed_outcome"]),
+            # "The newest assessment of a proposal" (latest.py), and the period filter.
+            models.Index(fields=["proposal", "created_at", "id"]),
+            models.Index(fields=["created_at", "id"]),
+        ]
 
     def __str__(self) -> str:
         return _("Assessment %(pk)s of %(proposal)s") % {"pk": self.pk, "proposal": self.proposal}
@@ -518,3 +524,27 @@ class RevisionPartner(Immutable):
 
     def __str__(self) -> str:
         return f"{self.legal_name} ({self.role})"
+
+
+class LatestAssessment(models.Model):
+    """A proposal's newest assessment, and its newest one not withdrawn.
+
+    Lists show a proposal by its newest assessment; the portfolio counts each proposal
+    once, by its newest assessment that was not withdrawn. Stored here rather than
+    looked up per row (a correlated subquery the planner cannot estimate), and kept by
+    `latest.latest_assessment_refresh()`, which the services call whenever an
+    assessment is created or changes status. One row per proposal that has assessments.
+    """
+
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.CASCADE, primary_key=True, related_name="latest_assessment"
+    )
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="latest_of"
+    )
+    counted = models.OneToOneField(
+        Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="counted_of"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.assessment_id} / {self.counted_id}"

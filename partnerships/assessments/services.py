@@ -22,6 +22,7 @@ from partnerships.accounts.models import User
 from partnerships.assessments import permissions
 from partnerships.assessments.attachments import check_upload
 from partnerships.assessments.choices import REVIEW_STATUSES
+from partnerships.assessments.latest import latest_assessment_refresh
 from partnerships.assessments.models import (
     Answer,
     Assessment,
@@ -111,6 +112,7 @@ def assessment_create(
         framework=framework,
         classification_edition=economies.EDITION,
     )
+    latest_assessment_refresh(proposal_id=proposal.pk)
     assessment_refresh_scores(assessment=assessment)
     return assessment
 

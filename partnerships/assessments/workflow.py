@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 from partnerships.accounts.models import User
 from partnerships.assessments import notifications, permissions
 from partnerships.assessments.choices import AssessmentStatus, Outcome
+from partnerships.assessments.latest import latest_assessment_refresh
 from partnerships.assessments.models import (
     Answer,
     Assessment,
@@ -56,6 +57,7 @@ def _move(assessment: Assessment, *, to: str, user: User, note: str = "", fields
     assessment.status = to
     assessment._history_user = user  # the audit trail's author, inside or outside a request
     assessment.save(update_fields=["status", "updated_at", *fields])
+    latest_assessment_refresh(proposal_id=assessment.proposal_id)
 
 
 def submission_problems(assessment: Assessment) -> list[str]:

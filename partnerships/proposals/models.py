@@ -129,6 +129,11 @@ class Proposal(Freezable):
 
     class Meta(Freezable.Meta):
         ordering = ["-created_at", "-pk"]
+        # The proposals list's order, for everyone and for one agency.
+        indexes = [
+            models.Index(fields=["created_at", "id"]),
+            models.Index(fields=["agency", "created_at", "id"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
