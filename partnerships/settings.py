@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partnerships.sanctions",
     "partnerships.integrity",
     "partnerships.demo",
+    "partnerships.benchmarks",
 ]
 
 MIDDLEWARE = [
