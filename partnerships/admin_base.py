@@ -8,6 +8,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
     restored. django-simple-history's "Revert" saves a past version straight into the
     row, past the services and their checks (and asks only for view permission)."""
 
+    # "12 results (100,000 total)" costs a count of the whole table on every page.
+    show_full_result_count = False
+
     def revert_disabled(self, request, obj=None):
         return True
 
@@ -22,6 +25,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     Combine with HistoryAdmin (after this class) for models that keep a history.
     """
+
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

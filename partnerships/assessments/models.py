@@ -173,6 +173,14 @@ class Assessment(Freezable):
     def is_decided(self) -> bool:
         return self.status in DECIDED_STATUSES
 
+    @property
+    def outcome(self) -> str:
+        """The reviewer's decision once there is one, else the engine's outcome."""
+        return self.decided_outcome or self.computed_outcome
+
+    def get_outcome_display(self) -> str:
+        return Outcome(self.outcome).label if self.outcome else ""
+
     @classmethod
     def shown_as_pinned_q(cls) -> Q:
         """The assessments shown, counted and exported from their pinned revision rather

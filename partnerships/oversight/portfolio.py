@@ -7,23 +7,24 @@ queries whatever the size of the portfolio.
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import (
     Avg,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, NullIf, TruncQuarter
+from django.utils import timezone
 
 from partnerships.accounts.models import Agency
 from partnerships.assessments.choices import AssessmentStatus
@@ -31,12 +32,11 @@ from partnerships.assessments.models import (
     Answer,
     Assessment,
     PrincipleScore,
-    ProposalRevision,
     RevisionPartner,
 )
 from partnerships.oversight.models import RepresentationTarget
 from partnerships.partners.economies import EconomyGroup
-from partnerships.proposals.models import PartnerRole, Proposal, ProposalPartner
+from partnerships.proposals.models import PartnerRole, ProposalPartner
 
 # A decided assessment counts what was decided (its pinned revision), not the proposal
 # as edited since; the others count the proposal as it stands.
@@ -52,38 +52,45 @@ class PortfolioFilter:
 
 
 def scoped_assessments(user, portfolio_filter: PortfolioFilter) -> QuerySet[Assessment]:
-    """The assessments the figures count: visible to the user, not withdrawn, filtered."""
-    assessments = Assessment.objects.for_user(user).exclude(status=AssessmentStatus.WITHDRAWN)
+    """The assessments the figures count: visible to the user, filtered, and each
+    proposal once, by its newest assessment that was not withdrawn (the stored pointer
+    `LatestAssessment.counted`, kept by assessments/latest.py)."""
+    assessments = Assessment.objects.for_user(user).filter(counted_of__isnull=False)
     if portfolio_filter.agency:
         assessments = assessments.filter(proposal__agency=portfolio_filter.agency)
+    # A period is a range of instants (not `created_at__date`, which no index answers):
+    # from the start of its first day to the start of the day after its last.
     if portfolio_filter.start:
-        assessments = assessments.filter(created_at__date__gte=portfolio_filter.start)
+        assessments = assessments.filter(created_at__gte=_day_start(portfolio_filter.start))
     if portfolio_filter.end:
-        assessments = assessments.filter(created_at__date__lte=portfolio_filter.end)
+        assessments = assessments.filter(
+            created_at__lt=_day_start(portfolio_filter.end + timedelta(days=1))
+        )
     if portfolio_filter.partner_type:
         partner_type = portfolio_filter.partner_type
         assessments = assessments.filter(
             (
                 PINNED
-                & Q(
-                    revision__in=ProposalRevision.objects.filter(
-                        partners__partner_type=partner_type
+                & Exists(
+                    RevisionPartner.objects.filter(
+                        revision=OuterRef("revision"), partner_type=partner_type
                     )
                 )
             )
             | (
                 ~PINNED
-                & Q(proposal__in=Proposal.objects.filter(partners__partner_type=partner_type))
+                & Exists(
+                    ProposalPartner.objects.filter(
+                        proposal=OuterRef("proposal"), partner__partner_type=partner_type
+                    )
+                )
             )
         )
-    # Each proposal counts once: by its latest assessment that was not withdrawn.
-    latest = (
-        Assessment.objects.filter(proposal=OuterRef("proposal"))
-        .exclude(status=AssessmentStatus.WITHDRAWN)
-        .order_by("-created_at", "-pk")
-        .values("pk")[:1]
-    )
-    return assessments.filter(pk=Subquery(latest))
+    return assessments
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 # Scores count once an assessor stands by them: submitted, under review or decided.

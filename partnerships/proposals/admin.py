@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -103,7 +104,19 @@ class ProposalAdmin(HistoryAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(partner_count=Count("partner_links", distinct=True))
+            # Counted for the rows shown, not by grouping the whole table.
+            .annotate(
+                partner_count=Coalesce(
+                    Subquery(
+                        ProposalPartner.objects.filter(proposal=OuterRef("pk"))
+                        .order_by()
+                        .values("proposal")
+                        .annotate(n=Count("pk"))
+                        .values("n")
+                    ),
+                    0,
+                )
+            )
         )
 
     @admin.display(description=_("partners"), ordering="partner_count")

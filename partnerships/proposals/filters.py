@@ -1,27 +1,24 @@
 import django_filters
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.accounts.models import Agency
 from partnerships.accounts.roles import Role
 from partnerships.assessments.choices import AssessmentStatus, Outcome
-from partnerships.assessments.models import Assessment
 from partnerships.partners.economies import EconomyGroup
 from partnerships.partners.models import Partner
+from partnerships.proposals.models import ProposalPartner
+from partnerships.search import words_match
 
 NOT_ASSESSED = "none"
+# The proposal's newest assessment, through the stored pointer (assessments/latest.py).
+NEWEST = "latest_assessment__assessment__"
 
 
-def with_latest_assessment(queryset):
-    """Annotate each proposal with its latest assessment's id, status and outcomes."""
-    latest = Assessment.objects.filter(proposal=OuterRef("pk")).order_by("-created_at", "-pk")
-    return queryset.annotate(
-        latest_assessment_id=Subquery(latest.values("pk")[:1]),
-        latest_status=Subquery(latest.values("status")[:1]),
-        latest_computed_outcome=Subquery(latest.values("computed_outcome")[:1]),
-        latest_decided_outcome=Subquery(latest.values("decided_outcome")[:1]),
-        latest_score=Subquery(latest.values("overall_score")[:1]),
-    )
+def _with_partner(**conditions) -> Exists:
+    """The proposal has a partner meeting `conditions`: EXISTS rather than a join, so
+    that a proposal is listed once and nothing needs DISTINCT."""
+    return Exists(ProposalPartner.objects.filter(proposal=OuterRef("pk"), **conditions))
 
 
 class ProposalFilter(django_filters.FilterSet):
@@ -40,17 +37,15 @@ class ProposalFilter(django_filters.FilterSet):
     )
     partner = django_filters.ModelChoiceFilter(
         label=_("Partner"),
-        field_name="partners",
-        queryset=Partner.objects.order_by("legal_name"),
+        queryset=Partner.objects.all(),
+        method="filter_partner",
         empty_label=_("Any partner"),
-        distinct=True,
     )
     economy_group = django_filters.ChoiceFilter(
         label=_("Partner economy group"),
-        field_name="partners__economy_group",
         choices=EconomyGroup.choices,
+        method="filter_economy_group",
         empty_label=_("Any economy group"),
-        distinct=True,
     )
     agency = django_filters.ModelChoiceFilter(
         label=_("Agency"), queryset=Agency.objects.all(), empty_label=_("Any agency")
@@ -62,24 +57,29 @@ class ProposalFilter(django_filters.FilterSet):
             del self.filters["agency"]
 
     def search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
+        # Each word in the title, the summary or a partner's names.
+        for word in value.split():
+            partners = Partner.objects.filter(words_match(word, "legal_name", "other_names"))
             queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(partners__legal_name__icontains=word)
-                | Q(partners__other_names__icontains=word)
+                words_match(word, "title", "summary")
+                | Q(pk__in=ProposalPartner.objects.filter(partner__in=partners).values("proposal"))
             )
-        return queryset.distinct() if words else queryset
+        return queryset
 
     def filter_status(self, queryset, name, value):
         if value == NOT_ASSESSED:
-            return queryset.filter(latest_status__isnull=True)
-        return queryset.filter(latest_status=value)
+            return queryset.filter(latest_assessment__isnull=True)
+        return queryset.filter(**{f"{NEWEST}status": value})
 
     def filter_outcome(self, queryset, name, value):
         # A decision replaces the computed outcome.
         return queryset.filter(
-            Q(latest_decided_outcome=value)
-            | Q(latest_decided_outcome="", latest_computed_outcome=value)
+            Q(**{f"{NEWEST}decided_outcome": value})
+            | Q(**{f"{NEWEST}decided_outcome": "", f"{NEWEST}computed_outcome": value})
         )
+
+    def filter_partner(self, queryset, name, value):
+        return queryset.filter(_with_partner(partner=value))
+
+    def filter_economy_group(self, queryset, name, value):
+        return queryset.filter(_with_partner(partner__economy_group=value))

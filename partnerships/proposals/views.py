@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partnerships.assessments import permissions, revisions
-from partnerships.assessments.choices import AssessmentStatus, Outcome
 from partnerships.assessments.models import Assessment
 from partnerships.assessments.workflow import assessment_start, last_approved
-from partnerships.proposals.filters import ProposalFilter, with_latest_assessment
+from partnerships.proposals.filters import ProposalFilter
 from partnerships.proposals.forms import PartnerRowFormSet, ProposalForm, partner_row_initial
 from partnerships.proposals.models import Proposal, ProposalPartner
 from partnerships.proposals.services import proposal_is_locked, proposal_save
@@ -30,29 +29,19 @@ def _partner_links():
     return Prefetch("partner_links", queryset=ProposalPartner.objects.select_related("partner"))
 
 
-def _label_latest_assessment(proposal) -> None:
-    """Labels for the annotations of `with_latest_assessment` (a decision replaces the
-    computed outcome)."""
-    proposal.latest_status_label = (
-        AssessmentStatus(proposal.latest_status).label if proposal.latest_status else ""
-    )
-    proposal.latest_outcome = proposal.latest_decided_outcome or proposal.latest_computed_outcome
-    proposal.latest_outcome_label = (
-        Outcome(proposal.latest_outcome).label if proposal.latest_outcome else ""
-    )
-
-
 @login_required
 def proposal_list(request):
-    proposals = with_latest_assessment(
+    proposals = (
         Proposal.objects.for_user(request.user)
-        .select_related("agency")
+        .select_related("agency", "latest_assessment__assessment")
         .prefetch_related(_partner_links())
-    ).order_by("-created_at", "-pk")
+        .order_by("-created_at", "-pk")
+    )
     filters = ProposalFilter(request.GET, queryset=proposals, user=request.user)
     page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for proposal in page.object_list:
-        _label_latest_assessment(proposal)
+        pointer = getattr(proposal, "latest_assessment", None)
+        proposal.newest = pointer.assessment if pointer else None
     query = request.GET.copy()
     query.pop("page", None)
     return render(
