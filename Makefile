@@ -12,7 +12,7 @@ DEBIAN_PACKAGES := gettext chromium fonts-noto-cjk fonts-dejavu-core poppler-uti
 CATALOGS := $(wildcard partnerships/locale/*/LC_MESSAGES/django.po)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-packages run test lint format clean
+.PHONY: setup system-packages run serve worker test lint format clean
 
 setup: system-packages $(VENV)/.installed $(CATALOGS:.po=.mo)
 
@@ -43,6 +43,19 @@ run: setup
 	$(MANAGE) load_demo_data
 	@echo "Serving http://127.0.0.1:8000 (Ctrl+C stops)"
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# Production settings (DEBUG off) under gunicorn, with the task worker when tasks are
+# queued in the database; see bin/serve and partnerships/gunicorn_conf.py.
+serve: setup
+	bin/serve
+
+# The background task worker (exports, zips of signed reviews, re-screening after a
+# sanctions list import) for the database task backend: TASKS_BACKEND=database, the
+# default on PostgreSQL. The immediate backend (the SQLite default) runs tasks in-process
+# and needs none. Settings come from the environment, as for serve (DEBUG=1 unless set).
+TASK_QUEUES := exports,screening
+worker: setup
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py db_worker --queue-name $(TASK_QUEUES) --no-reload
 
 test: setup
 	$(BIN)/python -m pytest

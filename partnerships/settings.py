@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "partnerships.accounts",
     "partnerships.principles",
     "partnerships.checklists",
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "partnerships.oversight",
     "partnerships.sanctions",
     "partnerships.integrity",
+    "partnerships.jobs",
     "partnerships.demo",
     "partnerships.benchmarks",
 ]
@@ -95,10 +98,46 @@ if not DATABASE_URL:
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # In production each worker keeps its connection for a minute instead of opening
+        # one per request; the health check replaces a connection the database dropped.
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Errors and warnings to the process's stderr, where gunicorn and systemd collect them
+# (Django's default drops server errors when DEBUG is off and no ADMINS are set).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+}
+
+# Background jobs (partnerships/jobs): Django's tasks API (django.tasks from Django 6.0,
+# the django-tasks backport until then). "database" queues tasks in the app's own
+# database for `manage.py db_worker` (make worker); "immediate" runs them in-process
+# when they are enqueued, so the embedded SQLite default needs no worker.
+TASKS_BACKEND = env_str(
+    "TASKS_BACKEND",
+    "database" if DATABASES["default"]["ENGINE"].endswith("postgresql") else "immediate",
+)
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, got {TASKS_BACKEND!r}"
+    )
+TASK_QUEUES = ["exports", "screening"]
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
+# Finished exports (files and their rows) are deleted this long after they finish.
+EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 24)
+# An XLSX export is refused above this many rows (CSV has no limit): Excel opens at
+# most 1,048,576 rows, and openpyxl writes an XLSX several times slower than a CSV.
+EXPORT_XLSX_MAX_ROWS = env_int("EXPORT_XLSX_MAX_ROWS", 200_000)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

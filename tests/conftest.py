@@ -107,6 +107,18 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_in_place(settings):
+    """Background tasks run as they are enqueued (the immediate backend), on PostgreSQL
+    too; tests/test_jobs.py runs the database backend and its worker once."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
+
+
 @pytest.fixture(scope="session", autouse=True)
 def compiled_translations():
     """The Chinese catalog compiled, as `make` does, for runs of pytest on its own."""

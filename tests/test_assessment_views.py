@@ -360,10 +360,10 @@ def test_home_lists_what_waits_for_each_person(client, assessor, reviewer, draft
     submit(draft)
     client.force_login(reviewer)
     response = client.get("/")
-    assert list(response.context["to_review"]) == [draft]
+    assert response.context["to_review"].items == [draft]
     client.force_login(assessor)
     response = client.get("/")
-    assert list(response.context["submitted"]) == [draft]
+    assert response.context["submitted"].items == [draft]
     assert "to_review" not in response.context
 
 

@@ -152,7 +152,11 @@ def create_proposal(page, existing_partner):
     page.get_by_label("Objectives").fill("Safe water for 12 000 pupils by the end of 2026.")
 
     first = partner_card(page, 1)
-    first.get_by_label("Partner from the registry").select_option(label=existing_partner)
+    # The registry is searched as one types (js/partner-search.js): type, then pick.
+    first.get_by_role("combobox", name="Partner from the registry").press_sequentially(
+        existing_partner[:6]
+    )
+    first.get_by_role("option", name=f"{existing_partner} (Kenya)").click()
     first.get_by_label("Role").select_option(label="Lead partner")
 
     second = partner_card(page, 2)

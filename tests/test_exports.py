@@ -14,8 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from openpyxl import load_workbook
 
+from partnerships.assessments import exports as assessment_exports
 from partnerships.assessments.models import Assessment
 from partnerships.assessments.workflow import assessment_start
+from partnerships.jobs.models import ExportJob
 from partnerships.oversight.exports import spreadsheet_safe
 from partnerships.partners.models import PartnerType
 from partnerships.proposals.models import PartnerRole
@@ -70,6 +72,17 @@ def two_partner_proposal(agency, title="Clean water", value=Decimal("1250000")):
     return proposal
 
 
+def export(client, url, **headers):
+    """Ask for an export as the portfolio page's button does, then download its file from
+    the user's exports page (tasks run as they are enqueued in tests)."""
+    asked = client.post(url, **headers)
+    assert (asked.status_code, asked["Location"]) == (302, "/exports/")
+    listed = client.get("/exports/", **headers)
+    _job, progress = listed.context["rows"][0]  # the newest first
+    assert progress["status"] == "done", progress
+    return client.get(progress["download_url"], **headers)
+
+
 def raw(response) -> bytes:
     return b"".join(response.streaming_content)
 
@@ -99,7 +112,7 @@ def test_assessment_export_reads_back_with_per_principle_scores(client, reviewer
         (read_csv, "/oversight/exports/assessments.csv"),
         (read_xlsx, "/oversight/exports/assessments.xlsx"),
     ]:
-        rows = by_id(reader(client.get(url)))
+        rows = by_id(reader(export(client, url)))
         assert set(rows) == {approved.pk, draft.pk}  # a reviewer's export: their agency only
         row = rows[approved.pk]
         assert row["Status"] == "Approved" and row["Decided outcome"] == "Engage"
@@ -124,7 +137,7 @@ def test_the_assessment_export_has_partners_decision_note_and_conditions(
         (read_csv, "/oversight/exports/assessments.csv"),
         (read_xlsx, "/oversight/exports/assessments.xlsx"),
     ]:
-        row = by_id(reader(client.get(url)))[assessment.pk]
+        row = by_id(reader(export(client, url)))[assessment.pk]
         assert row["Partners"] == (
             "Acme Ltd (Lead partner, Kenya, Developing economy); "
             "Beta Fund (Funder, France, Developed economy)"
@@ -148,7 +161,7 @@ def test_a_decision_that_departs_from_the_computed_outcome_exports_its_justifica
         justification="The partner's plans changed.",
     )
     client.force_login(reviewer)
-    row = by_id(read_csv(client.get("/oversight/exports/assessments.csv")))[draft.pk]
+    row = by_id(read_csv(export(client, "/oversight/exports/assessments.csv")))[draft.pk]
     assert (row["Status"], row["Computed outcome"], row["Decided outcome"]) == (
         "Rejected",
         "Engage",
@@ -184,7 +197,7 @@ def test_a_proposal_edited_after_its_decision_exports_what_was_decided(
         (read_csv, "/oversight/exports/assessments.csv"),
         (read_xlsx, "/oversight/exports/assessments.xlsx"),
     ]:
-        rows = by_id(reader(client.get(url)))
+        rows = by_id(reader(export(client, url)))
         assert rows[decided.pk]["Proposal"] == "Clean water"
         assert Decimal(str(rows[decided.pk]["Value"])) == Decimal("1250000")
         assert "Late Funder Foundation" not in rows[decided.pk]["Partners"]
@@ -194,14 +207,14 @@ def test_a_proposal_edited_after_its_decision_exports_what_was_decided(
         assert rows[reassessment.pk]["Partners"].endswith(
             "Late Funder Foundation (Implementer, France, Developed economy)"
         )
-    answers = read_csv(client.get("/oversight/exports/answers.csv"))
+    answers = read_csv(export(client, "/oversight/exports/answers.csv"))
     assert {r["Proposal"] for r in answers if r["Assessment"] == str(decided.pk)} == {"Clean water"}
 
 
 def test_answer_export_has_one_row_per_answer_with_labels(client, oversight, portfolio):
     approved, _draft, _elsewhere = portfolio
     client.force_login(oversight)
-    rows = read_csv(client.get("/oversight/exports/answers.csv"))
+    rows = read_csv(export(client, "/oversight/exports/answers.csv"))
     assert len(rows) == 33 * 2  # the third assessment has no answers yet
     mine = {r["Criterion"]: r for r in rows if r["Assessment"] == str(approved.pk)}
     br3 = mine["BR-3"]
@@ -220,7 +233,7 @@ def test_answer_export_has_one_row_per_answer_with_labels(client, oversight, por
     assert {r["Key criterion"] for r in mine.values()} == {"yes", "no"}
     assert sum(r["Key criterion"] == "yes" for r in mine.values()) == 6
     assert tr1["Question"] and tr1["Proposal"] == approved.proposal.title
-    xlsx = read_xlsx(client.get("/oversight/exports/answers.xlsx"))
+    xlsx = read_xlsx(export(client, "/oversight/exports/answers.xlsx"))
     assert len(xlsx) == 66
     tr1 = next(r for r in xlsx if r["Assessment"] == approved.pk and r["Criterion"] == "TR-1")
     assert (tr1["Rating"], tr1["Answer"]) == (1, "Partially met")  # the rating stays a number
@@ -229,12 +242,15 @@ def test_answer_export_has_one_row_per_answer_with_labels(client, oversight, por
 def test_exports_are_for_oversight_and_reviewers(client, assessor, oversight, portfolio):
     client.force_login(assessor)
     for url in EXPORTS:
-        assert client.get(url).status_code == 403
+        assert client.post(url).status_code == 403
+    assert not ExportJob.objects.exists()
     client.force_login(oversight)
-    rows = read_csv(client.get("/oversight/exports/assessments.csv"))
+    rows = read_csv(export(client, "/oversight/exports/assessments.csv"))
     assert len(rows) == 3
-    assert client.get("/oversight/exports/nonsense.csv").status_code == 404
-    assert client.get("/oversight/exports/assessments.pdf").status_code == 404
+    assert client.post("/oversight/exports/nonsense.csv").status_code == 404
+    assert client.post("/oversight/exports/assessments.pdf").status_code == 404
+    # Asking is a POST (with its CSRF token): a link or an image cannot ask for one.
+    assert client.get("/oversight/exports/assessments.csv").status_code == 405
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
@@ -279,23 +295,23 @@ HOSTILE_TEXTS = {
 
 def test_csv_cells_that_would_be_formulas_are_quoted(client, reviewer, hostile):
     client.force_login(reviewer)
-    rows = read_csv(client.get("/oversight/exports/assessments.csv"))
+    rows = read_csv(export(client, "/oversight/exports/assessments.csv"))
     cells = {cell for row in rows for cell in row.values()}
     assert {"'" + text for text in HOSTILE_TEXTS} <= cells
     assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
-    answers = read_csv(client.get("/oversight/exports/answers.csv"))
+    answers = read_csv(export(client, "/oversight/exports/answers.csv"))
     assert {r["Proposal"] for r in answers} == {"'" + EVIL_TITLE}
 
 
 def test_xlsx_cells_are_values_never_formulas(client, reviewer, hostile):
     client.force_login(reviewer)
     for url in ["/oversight/exports/assessments.xlsx", "/oversight/exports/answers.xlsx"]:
-        cells = [cell for row in xlsx_sheet(client.get(url)).iter_rows() for cell in row]
+        cells = [cell for row in xlsx_sheet(export(client, url)).iter_rows() for cell in row]
         assert [cell.value for cell in cells if cell.data_type == "f"] == []
         texts = {cell.value for cell in cells if cell.data_type == "s"}
         assert "'" + EVIL_TITLE in texts
         assert not [t for t in texts if t.startswith(("=", "+", "-", "@", "\t", "\r"))]
-    assessments = xlsx_sheet(client.get("/oversight/exports/assessments.xlsx"))
+    assessments = xlsx_sheet(export(client, "/oversight/exports/assessments.xlsx"))
     texts = {cell.value for row in assessments.iter_rows() for cell in row}
     assert {"'" + text for text in HOSTILE_TEXTS} <= texts
 
@@ -306,31 +322,43 @@ def test_a_note_with_control_characters_still_exports(client, reviewer, draft):
     answer.comment = "Bell\x07 and form feed\x0c"
     answer.save()
     client.force_login(reviewer)
-    rows = read_xlsx(client.get("/oversight/exports/answers.xlsx"))
+    rows = read_xlsx(export(client, "/oversight/exports/answers.xlsx"))
     assert "Bell and form feed" in {r["Comment"] for r in rows}
 
 
-def test_csv_starts_with_a_utf8_bom_and_streams(client, reviewer, portfolio):
+def test_csv_starts_with_a_utf8_bom(client, reviewer, administrator, portfolio):
     client.force_login(reviewer)
     for url in ["/oversight/exports/assessments.csv", "/oversight/exports/answers.csv"]:
-        response = client.get(url)
-        assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
-        chunks = list(response.streaming_content)
-        assert chunks[0] == codecs.BOM_UTF8  # before the header row
-        assert chunks[1].startswith(b"Assessment,Agency,Proposal,")
-        assert len(chunks) > 3  # row by row
+        response = export(client, url)
+        assert response.streaming and response["Content-Type"].startswith("text/csv")
+        assert raw(response).startswith(codecs.BOM_UTF8 + b"Assessment,Agency,Proposal,")
+    # The admin's action streams its selection row by row.
+    client.force_login(administrator)
+    response = client.post(
+        "/admin/assessments/assessment/",
+        {"action": "export_csv", "_selected_action": [a.pk for a in portfolio]},
+    )
+    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    chunks = list(response.streaming_content)
+    assert chunks[0] == codecs.BOM_UTF8  # before the header row
+    assert chunks[1].startswith(b"Assessment,Agency,Proposal,")
+    assert len(chunks) > 3  # row by row
 
 
 def test_exports_speak_the_readers_language(client, reviewer, agency, assessor):
     assessment = assessment_start(proposal=two_partner_proposal(agency), user=assessor)
     approve(assessment, reviewer, rating=2)
     client.force_login(reviewer)
-    csv_response = client.get("/oversight/exports/assessments.csv", HTTP_ACCEPT_LANGUAGE="zh-hans")
-    xlsx_response = client.get(
-        "/oversight/exports/assessments.xlsx", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    csv_response = export(
+        client, "/oversight/exports/assessments.csv", HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
-    answers_response = client.get("/oversight/exports/answers.csv", HTTP_ACCEPT_LANGUAGE="zh-hans")
-    translation.activate("en")  # the CSV streams after the view returned: still in Chinese
+    xlsx_response = export(
+        client, "/oversight/exports/assessments.xlsx", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    answers_response = export(
+        client, "/oversight/exports/answers.csv", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    translation.activate("en")  # the files were written in the language they were asked in
     for row in [read_csv(csv_response)[0], read_xlsx(xlsx_response)[0]]:
         assert {"评估", "机构", "提案", "伙伴", "状态", "决定说明", "条件"} <= set(row)
         assert any("共同目的" in header for header in row)
@@ -347,17 +375,19 @@ def test_exports_speak_the_readers_language(client, reviewer, agency, assessor):
 def test_xlsx_dates_are_dates_in_the_named_time_zone(client, reviewer, portfolio):
     approved, draft, _elsewhere = portfolio
     client.force_login(reviewer)
-    row = by_id(read_xlsx(client.get("/oversight/exports/assessments.xlsx")))[approved.pk]
+    row = by_id(read_xlsx(export(client, "/oversight/exports/assessments.xlsx")))[approved.pk]
     decided = approved.decided_at.replace(microsecond=0, tzinfo=None)  # UTC: the app's zone
     assert isinstance(row["Decided (UTC)"], datetime) and row["Decided (UTC)"] == decided
     assert isinstance(row["Submitted (UTC)"], datetime)
-    csv_row = by_id(read_csv(client.get("/oversight/exports/assessments.csv")))[approved.pk]
+    csv_row = by_id(read_csv(export(client, "/oversight/exports/assessments.csv")))[approved.pk]
     assert datetime.fromisoformat(csv_row["Decided (UTC)"]) == approved.decided_at.replace(
         microsecond=0
     )
     assert csv_row["Decided (UTC)"].endswith("+00:00")
     assert (
-        by_id(read_csv(client.get("/oversight/exports/assessments.csv")))[draft.pk]["Decided (UTC)"]
+        by_id(read_csv(export(client, "/oversight/exports/assessments.csv")))[draft.pk][
+            "Decided (UTC)"
+        ]
         == ""
     )
 
@@ -367,7 +397,7 @@ def test_export_queries_do_not_grow(client, oversight, agency, assessor, reviewe
 
     def queries(url):
         with CaptureQueriesContext(connection) as context:
-            raw(client.get(url))
+            raw(export(client, url))
         return len(context)
 
     few = {url: queries(url) for url in EXPORTS}
@@ -376,6 +406,19 @@ def test_export_queries_do_not_grow(client, oversight, agency, assessor, reviewe
         answer_all(draft, rating=2)
     approve(assessment_start(proposal=two_partner_proposal(agency), user=assessor), reviewer)
     assert {url: queries(url) for url in EXPORTS} == few
+
+
+def test_rows_read_in_chunks_are_the_rows_read_at_once(
+    client, oversight, agency, assessor, portfolio, monkeypatch
+):
+    draft = assessment_start(proposal=two_partner_proposal(agency), user=assessor)
+    answer_all(draft, rating=2)  # undecided: its partners are read live, per chunk
+    client.force_login(oversight)
+    urls = ["/oversight/exports/assessments.csv", "/oversight/exports/answers.csv"]
+    at_once = {url: raw(export(client, url)) for url in urls}
+    monkeypatch.setattr(assessment_exports, "CHUNK", 1)
+    monkeypatch.setattr(assessment_exports, "ANSWER_CHUNK", 1)
+    assert {url: raw(export(client, url)) for url in urls} == at_once
 
 
 def test_admin_actions_export_and_zip_the_selection(client, administrator, portfolio):

@@ -6,7 +6,7 @@ import pytest
 from partnerships.assessments import workflow
 from partnerships.assessments.latest import latest_assessment_rebuild
 from partnerships.assessments.models import LatestAssessment
-from tests.helpers import approve
+from tests.helpers import answer_all, approve, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +47,64 @@ def test_a_rebuild_finds_what_the_workflow_kept(draft, assessor, reviewer):
     LatestAssessment.objects.all().delete()
     assert latest_assessment_rebuild() == 1
     assert pointers(draft.proposal) == kept
+
+
+def row_values(proposal):
+    return LatestAssessment.objects.filter(proposal=proposal).values().get()
+
+
+def test_the_counted_assessments_figures_are_copied_for_the_portfolio(draft, reviewer):
+    from partnerships.assessments.models import Assessment
+
+    approve(draft, reviewer)
+    decided = Assessment.objects.get(pk=draft.pk)
+    row = row_values(draft.proposal)
+    scores = dict(decided.principle_scores.values_list("principle__number", "score"))
+    assert row["agency_id"] == decided.proposal.agency_id
+    assert (row["status"], row["outcome"]) == ("approved", decided.decided_outcome)
+    assert (row["created_at"], row["submitted_at"], row["decided_at"]) == (
+        decided.created_at,
+        decided.submitted_at,
+        decided.decided_at,
+    )
+    assert row["decision_seconds"] == int(
+        (decided.decided_at - decided.submitted_at).total_seconds()
+    )
+    assert row["overall_score"] == decided.overall_score
+    assert row["pinned_revision_id"] == decided.revision_id
+    lead = decided.revision.partners.get(role="lead")
+    assert (row["pinned_value"], row["pinned_currency"]) == (
+        decided.revision.value,
+        decided.revision.currency,
+    )
+    assert (row["pinned_lead_economy_group"], row["pinned_lead_region"]) == (
+        lead.economy_group,
+        lead.region,
+    )
+    assert [row[f"principle_{n}"] for n in range(1, 9)] == [scores[n] for n in range(1, 9)]
+
+
+def test_an_undecided_assessment_counts_as_pending_with_the_proposal_as_it_stands(draft, assessor):
+    submit(draft)
+    row = row_values(draft.proposal)
+    assert (row["status"], row["outcome"], row["pinned_revision_id"]) == (
+        "submitted",
+        "pending",
+        None,
+    )
+
+
+def test_saving_answers_updates_the_copied_scores(draft):
+    answer_all(draft, rating=3)
+    high = row_values(draft.proposal)["principle_1"]
+    answer_all(draft, rating=1)
+    assert row_values(draft.proposal)["principle_1"] < high
+
+
+def test_a_rebuild_copies_the_same_figures_as_the_services(draft, assessor, reviewer):
+    approve(draft, reviewer)
+    again = workflow.assessment_start(proposal=draft.proposal, user=assessor)
+    answer_all(again, rating=2)
+    kept = row_values(draft.proposal)
+    latest_assessment_rebuild()
+    assert row_values(draft.proposal) == kept

@@ -281,3 +281,44 @@ def test_searched_words_are_answered_by_trigram_indexes(queryset):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
     assert "_trgm" in queryset().explain()
+
+
+def test_a_list_past_the_count_cap_says_so_and_pages_stop_there(
+    client, assessor, agency, monkeypatch
+):
+    from partnerships import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 30)
+    for n in range(32):
+        ProposalFactory(agency=agency, title=f"P{n:02}")
+    client.force_login(assessor)
+    first = client.get("/proposals/").content.decode()
+    assert "More than 30 proposals" in first and "Page 1 of" not in first
+    last = client.get("/proposals/", {"page": 99}).context["page"]
+    # The 31 newest, the one past the cap included; the oldest only by narrowing down.
+    assert last.number == 2
+    assert [p.title for p in last.object_list] == [f"P{n:02}" for n in range(6, 0, -1)]
+
+
+def test_my_work_links_list_what_my_work_counts(client, assessor, teammate, reviewer, agency):
+    from partnerships.assessments.workflow import assessment_start
+
+    def proposal_titled(title):
+        return ProposalPartnerFactory(proposal__agency=agency, proposal__title=title).proposal
+
+    assessment_start(proposal=proposal_titled("Mine, draft"), user=assessor)
+    submit(assessment_start(proposal=proposal_titled("Mine, submitted"), user=assessor))
+    assessment_start(proposal=proposal_titled("Teammate's draft"), user=teammate)
+
+    def titles(user, query):
+        client.force_login(user)
+        response = client.get(f"/proposals/?{query}")
+        assert response.status_code == 200
+        return sorted(p.title for p in response.context["page"].object_list)
+
+    assert titles(assessor, "assessor=me&status=draft") == ["Mine, draft"]
+    assert titles(assessor, "assessor=me&status=submitted&status=in_review") == ["Mine, submitted"]
+    assert titles(reviewer, "review=me") == ["Mine, submitted"]
+    assert titles(teammate, "assessor=me") == ["Teammate's draft"]
+    page = client.get("/proposals/?assessor=me").content.decode()
+    assert 'name="assessor" value="me"' in page  # kept when filtering further

@@ -156,8 +156,8 @@ def test_the_dashboard_keeps_counting_what_was_decided(decided_at_value):
     oversight = UserFactory(agency=decided_at_value.proposal.agency, roles=[Role.OVERSIGHT])
 
     def figures():
-        scope = portfolio.scoped_assessments(oversight, portfolio.PortfolioFilter())
-        groups = portfolio.representation(scope, "economy_group")
+        scope = portfolio.scoped_entries(oversight, portfolio.PortfolioFilter())
+        groups = portfolio.representation(scope)["economy_group"]
         return {
             row["key"]: (row["partners"], [(v["currency"], v["total"]) for v in row["values"]])
             for row in groups["rows"]
@@ -167,7 +167,7 @@ def test_the_dashboard_keeps_counting_what_was_decided(decided_at_value):
     assert before["developing"] == (1, [("USD", Decimal("1250000"))])
     edit_after_decision(decided_at_value)  # adds a developed-economy funder, raises the value
     assert figures() == before
-    with_type = portfolio.scoped_assessments(
+    with_type = portfolio.scoped_entries(
         oversight, portfolio.PortfolioFilter(partner_type="foundation")
     )
     assert list(with_type) == []  # the funder is a foundation only since the decision
@@ -176,9 +176,9 @@ def test_the_dashboard_keeps_counting_what_was_decided(decided_at_value):
 def test_the_dashboard_counts_the_live_proposal_while_undecided(draft):
     oversight = UserFactory(agency=draft.proposal.agency, roles=[Role.OVERSIGHT])
     edit_after_decision(draft)
-    scope = portfolio.scoped_assessments(oversight, portfolio.PortfolioFilter())
+    scope = portfolio.scoped_entries(oversight, portfolio.PortfolioFilter())
     groups = {
-        r["key"]: r["partners"] for r in portfolio.representation(scope, "economy_group")["rows"]
+        r["key"]: r["partners"] for r in portfolio.representation(scope)["economy_group"]["rows"]
     }
     assert groups == {"developed": 1, "developing": 1, "transition": 0}
 

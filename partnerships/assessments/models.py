@@ -14,6 +14,7 @@ from partnerships.assessments.choices import (
     DECIDED_STATUSES,
     DECISION_OUTCOMES,
     EDITABLE_STATUSES,
+    REVIEW_STATUSES,
     AssessmentStatus,
     GateResponse,
     Outcome,
@@ -143,6 +144,17 @@ class Assessment(Freezable):
             # "The newest assessment of a proposal" (latest.py), and the period filter.
             models.Index(fields=["proposal", "created_at", "id"]),
             models.Index(fields=["created_at", "id"]),
+            # My work's lists: an agency's recent decisions, and what waits for review.
+            models.Index(
+                fields=["-decided_at", "-id"],
+                condition=Q(status__in=sorted(DECIDED_STATUSES)),
+                name="assessment_recent_decisions",
+            ),
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status__in=sorted(REVIEW_STATUSES)),
+                name="assessment_review_queue",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -234,6 +246,12 @@ class Answer(AssessmentPart):
 
     class Meta(AssessmentPart.Meta):
         ordering = ["criterion__principle__number", "criterion__position", "criterion__code"]
+        # The portfolio's "criteria most often not met": a small index of the zeros only.
+        indexes = [
+            models.Index(
+                fields=["assessment", "criterion"], condition=Q(rating=0), name="answer_not_met"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "criterion"], name="one_answer_per_criterion"
@@ -534,14 +552,25 @@ class RevisionPartner(Immutable):
         return f"{self.legal_name} ({self.role})"
 
 
-class LatestAssessment(models.Model):
-    """A proposal's newest assessment, and its newest one not withdrawn.
+def _principle_score_field(number: int) -> models.DecimalField:
+    return models.DecimalField(
+        _("principle %(number)s score") % {"number": number},
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
 
-    Lists show a proposal by its newest assessment; the portfolio counts each proposal
-    once, by its newest assessment that was not withdrawn. Stored here rather than
-    looked up per row (a correlated subquery the planner cannot estimate), and kept by
-    `latest.latest_assessment_refresh()`, which the services call whenever an
-    assessment is created or changes status. One row per proposal that has assessments.
+
+class LatestAssessment(models.Model):
+    """A proposal's newest assessment, and the figures of its newest one not withdrawn.
+
+    Lists show a proposal by its newest assessment (`assessment`); the portfolio counts
+    each proposal once, by its newest assessment that was not withdrawn (`counted`),
+    and aggregates the copies of that assessment's figures kept here, one narrow row
+    per proposal, instead of joining assessments, proposals and principle scores for
+    every figure. Kept by `latest.latest_assessment_refresh()`, which the services
+    call whenever an assessment is created, scored or moved, or a proposal saved.
     """
 
     proposal = models.OneToOneField(
@@ -553,6 +582,45 @@ class LatestAssessment(models.Model):
     counted = models.OneToOneField(
         Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="counted_of"
     )
+    # The counted assessment's figures (empty when there is none).
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=12, blank=True)
+    # The decision, or "pending" until there is one.
+    outcome = models.CharField(max_length=24, blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_seconds = models.PositiveIntegerField(null=True, blank=True)
+    overall_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    # What the portfolio counts of a decided assessment: its pinned revision (None:
+    # the proposal as it stands).
+    pinned_revision = models.ForeignKey(
+        "ProposalRevision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The pinned revision's value, and its lead partner's group and region as then
+    # classified (a revision never changes, so neither do these copies).
+    pinned_value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    pinned_currency = models.CharField(max_length=3, blank=True)
+    pinned_lead_economy_group = models.CharField(max_length=12, blank=True)
+    pinned_lead_region = models.CharField(max_length=12, blank=True)
+    # The eight principles of resolution 56/76, paragraph 2, by their number.
+    principle_1 = _principle_score_field(1)
+    principle_2 = _principle_score_field(2)
+    principle_3 = _principle_score_field(3)
+    principle_4 = _principle_score_field(4)
+    principle_5 = _principle_score_field(5)
+    principle_6 = _principle_score_field(6)
+    principle_7 = _principle_score_field(7)
+    principle_8 = _principle_score_field(8)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["agency", "created_at"]),
+            models.Index(fields=["created_at"]),
+            models.Index(fields=["decision_seconds"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.assessment_id} / {self.counted_id}"

@@ -66,6 +66,11 @@ def partners_content(links: Iterable[ProposalPartner]) -> list[dict]:
         }
         for link in links
     ]
+    return sort_partners(partners)
+
+
+def sort_partners(partners: list[dict]) -> list[dict]:
+    """A snapshot's partners in their order: by role, then name (then id, for equal names)."""
     partners.sort(key=lambda p: (ROLE_ORDER.get(p["role"], 99), p["legal_name"], p["partner_id"]))
     return partners
 

@@ -112,8 +112,7 @@ def assessment_create(
         framework=framework,
         classification_edition=economies.EDITION,
     )
-    latest_assessment_refresh(proposal_id=proposal.pk)
-    assessment_refresh_scores(assessment=assessment)
+    assessment_refresh_scores(assessment=assessment)  # and the proposal's pointers
     return assessment
 
 
@@ -136,6 +135,7 @@ def assessment_refresh_scores(*, assessment: Assessment) -> ScoreCard:
         )
         for score in card.principles
     )
+    latest_assessment_refresh(proposal_id=assessment.proposal_id)
     return card
 
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from partnerships.assessments.forms import (
     ReturnForm,
 )
 from partnerships.assessments.history import assessment_changes
+from partnerships.assessments.home import my_work
 from partnerships.assessments.models import Assessment, Attachment, ExclusionQuestion
 from partnerships.assessments.selectors import (
     assessment_scorecard,
@@ -78,31 +78,14 @@ def _posted_version(request) -> int:
 
 @login_required
 def home(request):
-    """My work: what waits for me."""
+    """My work: what waits for me, each list its first 20 with the total."""
     user = request.user
-    mine = Assessment.objects.filter(assessor=user).select_related("proposal__agency")
     context = {
-        "drafts": mine.filter(status=Status.DRAFT),
-        "returned": mine.filter(status=Status.RETURNED),
-        "submitted": mine.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW]),
+        **my_work(user),
         "is_reviewer": user.has_role(Role.REVIEWER),
         "is_oversight": user.has_role(Role.OVERSIGHT),
         "can_create": permissions.can_create_proposal(user),
     }
-    if context["is_reviewer"]:
-        context["to_review"] = (
-            Assessment.objects.filter(proposal__agency_id=user.agency_id)
-            .filter(Q(status=Status.SUBMITTED) | Q(status=Status.IN_REVIEW, reviewer=user))
-            .exclude(assessor=user)
-            .select_related("proposal__agency", "assessor")
-            .order_by("submitted_at")
-        )
-    context["recent_decisions"] = (
-        Assessment.objects.for_user(user)
-        .filter(status__in=[Status.APPROVED, Status.REJECTED])
-        .select_related("proposal__agency", "reviewer", "revision")
-        .order_by("-decided_at")[:8]
-    )
     return render(request, "assessments/home.html", context)
 
 

@@ -1,9 +1,11 @@
-"""Export files, CSV or XLSX, written from rows (lists of values) and streamed.
+"""Export files, CSV or XLSX, written from rows (lists of values).
 
-CSV streams to the client as rows are read; XLSX is written by openpyxl's
-write-only workbook to a temporary file, then streamed from disk: neither
-builds the whole export in memory. The rows themselves are built where their
-data lives (e.g. partnerships/assessments/exports.py).
+The same cell rules serve both paths: a response streamed to the client (the admin's
+actions: CSV as rows are read; XLSX by openpyxl's write-only workbook to a temporary
+file, then streamed from disk) and a file written by a background job
+(partnerships/jobs: `write_csv`, `write_xlsx`). Neither builds the whole export in
+memory. The rows themselves are built where their data lives (e.g.
+partnerships/assessments/exports.py).
 
 Text a spreadsheet would run as a formula is neutralised in both (`spreadsheet_safe`).
 """
@@ -30,6 +32,8 @@ BOM = "\ufeff"  # tells Excel the CSV is UTF-8, so that Chinese text opens corre
 def spreadsheet_safe(value):
     """The value as a cell: text starting like a formula gets a leading quote; numbers
     (negative ones too), dates and empty cells are left as they are."""
+    if value.__class__ is str:  # most cells, first: an export has millions
+        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
@@ -65,18 +69,23 @@ class _Echo:
         return value
 
 
-def _csv_cell(value):
-    value = spreadsheet_safe(value)
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return _seconds(value).isoformat()  # ISO 8601 with the zone's offset
-    return value
+def _csv_cell(zone: datetime.tzinfo) -> Callable:
+    # The zone read once, not for each of an export's million dates.
+    def cell(value):
+        value = spreadsheet_safe(value)
+        if value is None:
+            return ""
+        if value.__class__ is datetime.datetime:
+            # ISO 8601 with the zone's offset, to the second
+            return value.astimezone(zone).replace(microsecond=0).isoformat()
+        return value
+
+    return cell
 
 
 def csv_response(filename: str, rows: Iterable[list]) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
-    cells = _in_language(rows, _csv_cell)
+    cells = _in_language(rows, _csv_cell(timezone.get_current_timezone()))
 
     def lines():
         yield BOM
@@ -86,6 +95,16 @@ def csv_response(filename: str, rows: Iterable[list]) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def write_csv(path, rows: Iterable[list]) -> None:
+    """The rows as a CSV file at `path`, written row by row, in the active language."""
+    with open(path, "w", encoding="utf-8", newline="", buffering=1024 * 1024) as target:
+        target.write(BOM)
+        writer = csv.writer(target)
+        cell = _csv_cell(timezone.get_current_timezone())
+        for row in rows:
+            writer.writerow(map(cell, row))
 
 
 def _xlsx_cell(sheet):
@@ -104,15 +123,29 @@ def _xlsx_cell(sheet):
     return cell
 
 
-def xlsx_response(filename: str, rows: Iterable[list], title: str) -> FileResponse:
+def _workbook(cell_rows: Callable, title: str) -> Workbook:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"  # the header row stays in view
-    for index, row in enumerate(_in_language(rows, _xlsx_cell(sheet))):
+    for index, row in enumerate(cell_rows(_xlsx_cell(sheet))):
         if index == 0:
             for header in row:
                 header.font = Font(bold=True)
         sheet.append(row)
+    return workbook
+
+
+def write_xlsx(path, rows: Iterable[list], title: str) -> None:
+    """The rows as an XLSX file at `path`, in the active language."""
+
+    def cell_rows(cell):
+        return ([cell(value) for value in row] for row in rows)
+
+    _workbook(cell_rows, title).save(path)
+
+
+def xlsx_response(filename: str, rows: Iterable[list], title: str) -> FileResponse:
+    workbook = _workbook(lambda cell: _in_language(rows, cell), title)
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
     workbook.save(spool)
     spool.seek(0)

@@ -1,7 +1,9 @@
 """Portfolio figures for oversight, every one aggregated in the database.
 
-Each function takes the assessments in scope (a queryset) and answers with a few
-queries whatever the size of the portfolio.
+The portfolio counts each proposal once, by its newest assessment that was not
+withdrawn. Its figures are copied, one narrow row per proposal, into
+`LatestAssessment` (kept by assessments/latest.py); every function here takes those
+rows in scope (a queryset) and answers with a few queries whatever the portfolio's size.
 """
 
 import math
@@ -10,37 +12,31 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import (
-    Avg,
-    Count,
-    DurationField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce, NullIf, TruncQuarter
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from partnerships.accounts.models import Agency
+from partnerships.accounts.scoping import visible_to
 from partnerships.assessments.choices import AssessmentStatus
-from partnerships.assessments.models import (
-    Answer,
-    Assessment,
-    PrincipleScore,
-    RevisionPartner,
-)
+from partnerships.assessments.latest import PENDING, PRINCIPLES
+from partnerships.assessments.models import Answer, LatestAssessment, RevisionPartner
 from partnerships.oversight.models import RepresentationTarget
 from partnerships.partners.economies import EconomyGroup
+from partnerships.principles.models import Principle
 from partnerships.proposals.models import PartnerRole, ProposalPartner
+
+__all__ = ["PENDING", "PortfolioFilter", "scoped_entries"]
 
 # A decided assessment counts what was decided (its pinned revision), not the proposal
 # as edited since; the others count the proposal as it stands.
-PINNED = Assessment.shown_as_pinned_q()
+PINNED = Q(pinned_revision__isnull=False)
+# Scores count once an assessor stands by them: submitted, under review or decided.
+SCORED = [
+    AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW, AssessmentStatus.APPROVED,
+    AssessmentStatus.REJECTED,
+]  # fmt: skip
+GROUPINGS = ("economy_group", "region")
 
 
 @dataclass(frozen=True)
@@ -51,29 +47,28 @@ class PortfolioFilter:
     partner_type: str = ""
 
 
-def scoped_assessments(user, portfolio_filter: PortfolioFilter) -> QuerySet[Assessment]:
-    """The assessments the figures count: visible to the user, filtered, and each
-    proposal once, by its newest assessment that was not withdrawn (the stored pointer
-    `LatestAssessment.counted`, kept by assessments/latest.py)."""
-    assessments = Assessment.objects.for_user(user).filter(counted_of__isnull=False)
+def scoped_entries(user, portfolio_filter: PortfolioFilter) -> QuerySet[LatestAssessment]:
+    """The proposals the figures count (by their counted assessment): visible to the
+    user, filtered."""
+    entries = visible_to(LatestAssessment.objects.filter(counted__isnull=False), user, "agency_id")
     if portfolio_filter.agency:
-        assessments = assessments.filter(proposal__agency=portfolio_filter.agency)
+        entries = entries.filter(agency=portfolio_filter.agency)
     # A period is a range of instants (not `created_at__date`, which no index answers):
     # from the start of its first day to the start of the day after its last.
     if portfolio_filter.start:
-        assessments = assessments.filter(created_at__gte=_day_start(portfolio_filter.start))
+        entries = entries.filter(created_at__gte=_day_start(portfolio_filter.start))
     if portfolio_filter.end:
-        assessments = assessments.filter(
+        entries = entries.filter(
             created_at__lt=_day_start(portfolio_filter.end + timedelta(days=1))
         )
     if portfolio_filter.partner_type:
         partner_type = portfolio_filter.partner_type
-        assessments = assessments.filter(
+        entries = entries.filter(
             (
                 PINNED
                 & Exists(
                     RevisionPartner.objects.filter(
-                        revision=OuterRef("revision"), partner_type=partner_type
+                        revision=OuterRef("pinned_revision"), partner_type=partner_type
                     )
                 )
             )
@@ -86,143 +81,169 @@ def scoped_assessments(user, portfolio_filter: PortfolioFilter) -> QuerySet[Asse
                 )
             )
         )
-    return assessments
+    return entries
 
 
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-# Scores count once an assessor stands by them: submitted, under review or decided.
-SCORED = [
-    AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW, AssessmentStatus.APPROVED,
-    AssessmentStatus.REJECTED,
-]  # fmt: skip
-PENDING = "pending"
+def scored(entries: QuerySet[LatestAssessment]) -> QuerySet[LatestAssessment]:
+    return entries.filter(status__in=SCORED)
 
 
-def scored(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
-    return assessments.filter(status__in=SCORED)
-
-
-def with_outcome(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
-    """The reviewer's decision, or "pending" while there is none."""
-    return assessments.annotate(
-        outcome=Coalesce(NullIf("decided_outcome", Value("")), Value(PENDING))
-    )
-
-
-def counts_by_agency(assessments: QuerySet[Assessment], field: str) -> list[dict]:
-    """[{"agency": "UNDP", field: value, "n": 3}, ...] for status or outcome."""
+def counts_by_agency(entries: QuerySet[LatestAssessment]) -> list[dict]:
+    """[{"agency": "UNDP", "status": "approved", "outcome": "engage", "n": 3}, ...]: one
+    pass answers both the status and the outcome (decision, or "pending") tables."""
     return list(
-        with_outcome(assessments)
-        .values(agency=F("proposal__agency__acronym"), value=F(field))
+        entries.values("status", "outcome", agency_acronym=F("agency__acronym"))
         .annotate(n=Count("pk"))
-        .order_by("agency", "value")
+        .order_by("agency_acronym", "status", "outcome")
     )
 
 
-def principle_averages(assessments: QuerySet[Assessment]) -> list[dict]:
-    return list(
-        PrincipleScore.objects.filter(assessment__in=scored(assessments), score__isnull=False)
-        .values(
-            "principle__number",
-            "principle__key",
-            "principle__short_name_en",
-            "principle__short_name_zh",
-        )
-        .annotate(average=Avg("score"), assessments=Count("assessment", distinct=True))
-        .order_by("principle__number")
+def principle_averages(entries: QuerySet[LatestAssessment]) -> list[dict]:
+    """Each principle's average score over the scored assessments, and how many had one."""
+    figures = scored(entries).aggregate(
+        **{f"average_{n}": Avg(f"principle_{n}") for n in PRINCIPLES},
+        **{f"assessments_{n}": Count(f"principle_{n}") for n in PRINCIPLES},
     )
+    return [
+        {
+            "principle__number": principle.number,
+            "principle__key": principle.key,
+            "principle__short_name_en": principle.short_name_en,
+            "principle__short_name_zh": principle.short_name_zh,
+            "average": figures[f"average_{principle.number}"],
+            "assessments": figures[f"assessments_{principle.number}"],
+        }
+        for principle in Principle.objects.order_by("number")
+        if figures.get(f"assessments_{principle.number}")
+    ]
 
 
-def criteria_not_met(assessments: QuerySet[Assessment], *, key_only=False, limit=10) -> list[dict]:
-    answers = Answer.objects.filter(assessment__in=scored(assessments), rating=0)
+def criteria_not_met(
+    entries: QuerySet[LatestAssessment], *, key_only=False, limit=10
+) -> list[dict]:
+    answers = Answer.objects.filter(
+        rating=0, assessment_id__in=scored(entries).values("counted_id")
+    )
     if key_only:
         answers = answers.filter(criterion__is_key=True)
     return list(
         answers.values("criterion__code", "criterion__question_en", "criterion__question_zh")
-        .annotate(n=Count("pk"))
+        # COUNT(*): the partial index alone answers it (no row needs reading).
+        .annotate(n=Count("*"))
         .order_by("-n", "criterion__code")[:limit]
     )
 
 
-def decision_times(assessments: QuerySet[Assessment]) -> dict:
+def decision_times(entries: QuerySet[LatestAssessment]) -> dict:
     """Median and 90th percentile of submission → decision (nearest rank), and the count."""
-    decided = (
-        assessments.filter(decided_at__isnull=False, submitted_at__isnull=False)
-        .annotate(
-            duration=ExpressionWrapper(
-                F("decided_at") - F("submitted_at"), output_field=DurationField()
-            )
-        )
-        .order_by("duration", "pk")
-    )
+    decided = entries.filter(decision_seconds__isnull=False).order_by("decision_seconds")
     count = decided.count()
 
     def percentile(p: float) -> timedelta | None:
         if not count:
             return None
         rank = max(1, math.ceil(p * count))
-        return decided.values_list("duration", flat=True)[rank - 1]
+        return timedelta(seconds=decided.values_list("decision_seconds", flat=True)[rank - 1])
 
     return {"count": count, "median": percentile(0.5), "p90": percentile(0.9)}
 
 
-def representation(assessments: QuerySet[Assessment], by: str, partner_type: str = "") -> dict:
-    """Partners of the proposals in scope, and their value, by economy group or region.
+def representation(entries: QuerySet[LatestAssessment], partner_type: str = "") -> dict:
+    """Partners of the proposals in scope, and their value, by economy group and by
+    region: {"economy_group": {"rows": [...], "total": n}, "region": {...}}.
 
     A proposal's value counts once, for its lead partner (or, without one, for none).
     With a partner type, only partners of that type count.
     """
     live = ProposalPartner.objects.filter(
-        proposal__in=assessments.exclude(PINNED).values("proposal_id")
+        proposal_id__in=entries.exclude(PINNED).values("proposal_id")
     )
     pinned = RevisionPartner.objects.filter(
-        revision__in=assessments.filter(PINNED).values("revision_id")
+        revision_id__in=entries.filter(PINNED).values("pinned_revision_id")
     )
     if partner_type:
         live = live.filter(partner__partner_type=partner_type)
         pinned = pinned.filter(partner_type=partner_type)
-    live_field = f"partner__{by}"
     # Each partner counts once in its group, whether pinned or live (UNION drops repeats).
-    partners = Counter(
-        group
-        for _partner, group in live.values_list("partner_id", live_field)
+    partners = list(
+        live.values_list("partner_id", "partner__economy_group", "partner__region")
         .order_by()
-        .union(pinned.values_list("partner_id", by).order_by())
+        .union(pinned.values_list("partner_id", "economy_group", "region").order_by())
     )
-    total = sum(partners.values())
-    totals: dict[tuple, Decimal] = defaultdict(Decimal)
+    totals: dict[str, dict[tuple, Decimal]] = {by: defaultdict(Decimal) for by in GROUPINGS}
     for rows in (
         live.filter(role=PartnerRole.LEAD, proposal__value__isnull=False)
-        .values(group=F(live_field), currency=F("proposal__currency"))
+        .values(
+            economy_group=F("partner__economy_group"),
+            region=F("partner__region"),
+            currency=F("proposal__currency"),
+        )
         .annotate(total=Sum("proposal__value")),
-        pinned.filter(role=PartnerRole.LEAD, revision__value__isnull=False)
-        .values(group=F(by), currency=F("revision__currency"))
-        .annotate(total=Sum("revision__value")),
+        # The pinned revisions' values, from their copies on the portfolio's rows.
+        _pinned_values(entries, partner_type),
     ):
         for row in rows.order_by():
-            totals[row["group"], row["currency"]] += row["total"]
+            for by in GROUPINGS:
+                totals[by][row[by], row["currency"]] += row["total"]
+    targets = dict(RepresentationTarget.objects.values_list("economy_group", "target_share"))
+    return {
+        "economy_group": _group_rows(
+            Counter(group for _pk, group, _region in partners),
+            totals["economy_group"],
+            keys=list(EconomyGroup.values),
+            label=lambda key: EconomyGroup(key).label,
+            targets=targets,
+        ),
+        "region": _group_rows(
+            Counter(region for _pk, _group, region in partners),
+            totals["region"],
+            keys=None,
+            label=lambda key: key,
+            targets={},
+        ),
+    }
+
+
+def _pinned_values(entries: QuerySet[LatestAssessment], partner_type: str) -> QuerySet:
+    entries = entries.filter(PINNED, pinned_value__isnull=False).exclude(
+        pinned_lead_economy_group=""
+    )
+    if partner_type:  # the lead partner must be of the type
+        entries = entries.filter(
+            Exists(
+                RevisionPartner.objects.filter(
+                    revision=OuterRef("pinned_revision"),
+                    role=PartnerRole.LEAD,
+                    partner_type=partner_type,
+                )
+            )
+        )
+    return entries.values(
+        economy_group=F("pinned_lead_economy_group"),
+        region=F("pinned_lead_region"),
+        currency=F("pinned_currency"),
+    ).annotate(total=Sum("pinned_value"))
+
+
+def _group_rows(partners: Counter, totals: dict, *, keys, label, targets) -> dict:
+    total = sum(partners.values())
     values = [
         {"group": group, "currency": currency, "total": total_value}
         for (group, currency), total_value in sorted(totals.items())
     ]
     rows = []
-    keys = list(EconomyGroup.values) if by == "economy_group" else sorted(partners)
-    targets = (
-        dict(RepresentationTarget.objects.values_list("economy_group", "target_share"))
-        if by == "economy_group"
-        else {}
-    )
-    for key in keys:
+    for key in keys if keys is not None else sorted(partners):
         count = partners.get(key, 0)
         share = Decimal(count * 100) / total if total else None
         target = targets.get(key)
         rows.append(
             {
                 "key": key,
-                "label": EconomyGroup(key).label if by == "economy_group" else key,
+                "label": label(key),
                 "partners": count,
                 "share": share.quantize(Decimal("0.1")) if share is not None else None,
                 "target": target,
@@ -233,10 +254,9 @@ def representation(assessments: QuerySet[Assessment], by: str, partner_type: str
     return {"rows": rows, "total": total}
 
 
-def quarterly_trend(assessments: QuerySet[Assessment]) -> list[dict]:
+def quarterly_trend(entries: QuerySet[LatestAssessment]) -> list[dict]:
     return list(
-        with_outcome(assessments)
-        .annotate(quarter=TruncQuarter("created_at"))
+        entries.annotate(quarter=TruncQuarter("created_at"))
         .values("quarter")
         .annotate(
             n=Count("pk"),

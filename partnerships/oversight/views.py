@@ -1,19 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from partnerships.assessments.choices import AssessmentStatus, Outcome
-from partnerships.assessments.exports import answer_rows, assessment_rows
-from partnerships.assessments.models import Assessment
 from partnerships.i18n import is_chinese
+from partnerships.jobs.services import PORTFOLIO_EXPORTS, PORTFOLIO_FORMATS, export_request
 from partnerships.oversight import charts, portfolio
-from partnerships.oversight.exports import csv_response, xlsx_response
 from partnerships.oversight.forms import PortfolioFilterForm
-
-EXPORTS = {"assessments": assessment_rows, "answers": answer_rows}
 
 
 def _require_portfolio_reader(user) -> None:
@@ -23,15 +20,26 @@ def _require_portfolio_reader(user) -> None:
 
 
 @login_required
+@require_POST
 def export(request, kind: str, file_format: str):
+    """Ask for an export: a background job makes the file, the user's exports page shows
+    its progress and, once made, the file to download (partnerships/jobs)."""
     _require_portfolio_reader(request.user)
-    if kind not in EXPORTS or file_format not in {"csv", "xlsx"}:
+    if kind not in PORTFOLIO_EXPORTS or file_format not in PORTFOLIO_FORMATS:
         raise Http404
-    rows = EXPORTS[kind](Assessment.objects.for_user(request.user))
-    filename = f"{kind}-{timezone.now():%Y%m%d-%H%M}.{file_format}"
-    if file_format == "csv":
-        return csv_response(filename, rows)
-    return xlsx_response(filename, rows, title=kind)
+    try:
+        export_request(user=request.user, kind=kind, file_format=file_format)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("dashboard")
+    messages.success(
+        request,
+        _(
+            "Your export is being made. You may leave this page: the file waits for you "
+            "here until it expires."
+        ),
+    )
+    return redirect("exports")
 
 
 def _days(duration) -> str:
@@ -44,45 +52,44 @@ def dashboard(request):
     _require_portfolio_reader(request.user)
     form = PortfolioFilterForm(request.GET or None, user=request.user)
     portfolio_filter = form.portfolio_filter()
-    assessments = portfolio.scoped_assessments(request.user, portfolio_filter)
+    entries = portfolio.scoped_entries(request.user, portfolio_filter)
 
-    statuses = portfolio.counts_by_agency(assessments, "status")
-    outcomes = portfolio.counts_by_agency(assessments, "outcome")
-    agencies = sorted({row["agency"] for row in statuses})
-    averages = portfolio.principle_averages(assessments)
+    counts = portfolio.counts_by_agency(entries)
+    agencies = sorted({row["agency_acronym"] for row in counts})
+    averages = portfolio.principle_averages(entries)
     for row in averages:
         row["name"] = (
             row["principle__short_name_zh"] if is_chinese() else row["principle__short_name_en"]
         )
     weakest = min(averages, key=lambda row: row["average"], default=None)
-    groups = portfolio.representation(assessments, "economy_group", portfolio_filter.partner_type)
-    regions = portfolio.representation(assessments, "region", portfolio_filter.partner_type)
-    trend = portfolio.quarterly_trend(assessments)
-    times = portfolio.decision_times(assessments)
+    representation = portfolio.representation(entries, portfolio_filter.partner_type)
+    groups, regions = representation["economy_group"], representation["region"]
+    trend = portfolio.quarterly_trend(entries)
+    times = portfolio.decision_times(entries)
 
-    def pivot(rows, values):
+    def pivot(field, values):
         table = {agency: dict.fromkeys(values, 0) for agency in agencies}
-        for row in rows:
-            table[row["agency"]][row["value"]] = row["n"]
+        for row in counts:
+            table[row["agency_acronym"]][row[field]] += row["n"]
         return table
 
-    status_table = pivot(statuses, [s.value for s in AssessmentStatus if s != "withdrawn"])
+    status_table = pivot("status", [s.value for s in AssessmentStatus if s != "withdrawn"])
     outcome_labels = [
         *[(o.value, o.label) for o in Outcome if o != Outcome.INCOMPLETE],
         (portfolio.PENDING, _("Pending decision")),
     ]
-    outcome_table = pivot(outcomes, [value for value, _label in outcome_labels])
+    outcome_table = pivot("outcome", [value for value, _label in outcome_labels])
     context = {
         "form": form,
-        "total": sum(row["n"] for row in statuses),
+        "total": sum(row["n"] for row in counts),
         "status_labels": [s for s in AssessmentStatus if s != "withdrawn"],
         "outcome_labels": outcome_labels,
         "status_table": status_table,
         "outcome_table": outcome_table,
         "averages": averages,
         "weakest": weakest,
-        "not_met": portfolio.criteria_not_met(assessments),
-        "key_failures": portfolio.criteria_not_met(assessments, key_only=True),
+        "not_met": portfolio.criteria_not_met(entries),
+        "key_failures": portfolio.criteria_not_met(entries, key_only=True),
         "times": {**times, "median_days": _days(times["median"]), "p90_days": _days(times["p90"])},
         "groups": groups,
         "regions": regions,

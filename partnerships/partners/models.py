@@ -1,11 +1,12 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from partnerships.partners import economies
 from partnerships.partners.economies import EconomyGroup
+from partnerships.search import words_match
 
 
 class PartnerType(models.TextChoices):
@@ -35,6 +36,21 @@ class PartnerQuerySet(models.QuerySet):
             kwargs["region"] = economies.region_of(country)
             kwargs["classification_edition"] = economies.EDITION
         return super().update(**kwargs)
+
+    def matching(self, text: str):
+        """Partners whose legal name or other names hold every word of `text`, in any case
+        (the pickers' search; see partnerships/search.py for the indexes)."""
+        partners = self
+        for word in text.split():
+            partners = partners.filter(words_match(word, "legal_name", "other_names"))
+        return partners
+
+    def in_proposals(self, proposals):
+        """Partners of any of these proposals: an EXISTS, so no join and no DISTINCT."""
+        links = self.model.proposals.through.objects.filter(
+            partner=OuterRef("pk"), proposal__in=proposals
+        )
+        return self.filter(Exists(links))
 
 
 class PartnerManager(models.Manager.from_queryset(PartnerQuerySet)):
@@ -94,6 +110,12 @@ class Partner(models.Model):
                 *update_fields, "economy_group", "region", "classification_edition",
             }  # fmt: skip
         super().save(*args, **kwargs)
+
+    @property
+    def choice_label(self) -> str:
+        """The name and country, as the partner pickers show it (country in the user's
+        language)."""
+        return f"{self.legal_name} ({self.country.name})"
 
     @property
     def other_names_list(self) -> list[str]:

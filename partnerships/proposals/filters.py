@@ -1,16 +1,32 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.accounts.models import Agency
 from partnerships.accounts.roles import Role
 from partnerships.assessments.choices import AssessmentStatus, Outcome
+from partnerships.assessments.home import ME, waiting_for_review
 from partnerships.partners.economies import EconomyGroup
 from partnerships.partners.models import Partner
-from partnerships.proposals.models import ProposalPartner
+from partnerships.partners.scoping import partners_visible_to
+from partnerships.partners.views import PROPOSALS_SCOPE
+from partnerships.partners.widgets import PartnerSearchSelect
+from partnerships.proposals.models import Proposal, ProposalPartner
 from partnerships.search import words_match
 
 NOT_ASSESSED = "none"
+
+
+class StatusSelect(forms.Select):
+    """One status chosen in the form; several may come from a link (?status=a&status=b)."""
+
+    multiple_values = True  # read by templates/_filter_field.html
+
+    def value_from_datadict(self, data, files, name):
+        return [value for value in data.getlist(name) if value]
+
+
 # The proposal's newest assessment, through the stored pointer (assessments/latest.py).
 NEWEST = "latest_assessment__assessment__"
 
@@ -23,11 +39,24 @@ def _with_partner(**conditions) -> Exists:
 
 class ProposalFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    status = django_filters.ChoiceFilter(
+    # One status from the form's select; several from a link (My work's "submitted":
+    # submitted or under review).
+    status = django_filters.MultipleChoiceFilter(
         label=_("Assessment status"),
-        choices=[(NOT_ASSESSED, _("Not assessed yet")), *AssessmentStatus.choices],
+        choices=[
+            ("", _("Any status")),
+            (NOT_ASSESSED, _("Not assessed yet")),
+            *AssessmentStatus.choices,
+        ],
         method="filter_status",
-        empty_label=_("Any status"),
+        widget=StatusSelect,
+    )
+    # My work's links: the newest assessment is mine, or waits for my review.
+    assessor = django_filters.ChoiceFilter(
+        choices=[(ME, ME)], method="filter_assessor", widget=forms.HiddenInput
+    )
+    review = django_filters.ChoiceFilter(
+        choices=[(ME, ME)], method="filter_review", widget=forms.HiddenInput
     )
     outcome = django_filters.ChoiceFilter(
         label=_("Outcome"),
@@ -35,11 +64,13 @@ class ProposalFilter(django_filters.FilterSet):
         method="filter_outcome",
         empty_label=_("Any outcome"),
     )
+    # A search-as-you-type box: the registry is far too big to render as options.
     partner = django_filters.ModelChoiceFilter(
         label=_("Partner"),
-        queryset=Partner.objects.all(),
+        queryset=Partner.objects.none(),
         method="filter_partner",
         empty_label=_("Any partner"),
+        widget=PartnerSearchSelect(scope=PROPOSALS_SCOPE),
     )
     economy_group = django_filters.ChoiceFilter(
         label=_("Partner economy group"),
@@ -53,23 +84,44 @@ class ProposalFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.request_user = user
         if not user.has_role(Role.OVERSIGHT):
             del self.filters["agency"]
+        # Only partners of proposals the user may see: another partner would list
+        # nothing, and its name is not theirs to learn through this filter.
+        self.filters["partner"].queryset = partners_visible_to(user, attachable=False)
 
     def search(self, queryset, name, value):
-        # Each word in the title, the summary or a partner's names.
+        # Each word in the title, the summary or a partner's names: the ids matching
+        # each way, united (each way answered by its own index, see partnerships/search).
         for word in value.split():
             partners = Partner.objects.filter(words_match(word, "legal_name", "other_names"))
-            queryset = queryset.filter(
-                words_match(word, "title", "summary")
-                | Q(pk__in=ProposalPartner.objects.filter(partner__in=partners).values("proposal"))
+            matching = (
+                Proposal.objects.filter(words_match(word, "title", "summary"))
+                .order_by()
+                .values("pk")
+                .union(
+                    ProposalPartner.objects.filter(partner__in=partners)
+                    .order_by()
+                    .values("proposal_id")
+                )
             )
+            queryset = queryset.filter(pk__in=matching)
         return queryset
 
     def filter_status(self, queryset, name, value):
-        if value == NOT_ASSESSED:
-            return queryset.filter(latest_assessment__isnull=True)
-        return queryset.filter(**{f"{NEWEST}status": value})
+        condition = Q(**{f"{NEWEST}status__in": [v for v in value if v != NOT_ASSESSED]})
+        if NOT_ASSESSED in value:
+            condition |= Q(latest_assessment__isnull=True)
+        return queryset.filter(condition)
+
+    def filter_assessor(self, queryset, name, value):
+        return queryset.filter(**{f"{NEWEST}assessor_id": self.request_user.pk})
+
+    def filter_review(self, queryset, name, value):
+        return queryset.filter(
+            latest_assessment__assessment__in=waiting_for_review(self.request_user)
+        )
 
     def filter_outcome(self, queryset, name, value):
         # A decision replaces the computed outcome.

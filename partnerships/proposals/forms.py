@@ -4,6 +4,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from partnerships.partners.models import Partner, PartnerType
+from partnerships.partners.widgets import PartnerSearchSelect, preload_chosen
 from partnerships.proposals.models import PartnerRole, Proposal
 from partnerships.proposals.services import PartnerRow
 
@@ -63,6 +64,8 @@ class PartnerRowForm(forms.Form):
         queryset=Partner.objects.order_by("legal_name"),
         required=False,
         empty_label=_("— or add a new partner below —"),
+        # Searched as one types: the page holds the chosen partner, not the registry.
+        widget=PartnerSearchSelect(),
     )
     role = forms.ChoiceField(
         label=_("Role"), choices=[("", "—"), *PartnerRole.choices], required=False
@@ -118,10 +121,8 @@ class PartnerRowForm(forms.Form):
 class BasePartnerRowFormSet(forms.BaseFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The registry is read once for all rows, not once per row.
-        choices = list(self.forms[0].fields["partner"].choices) if self.forms else []
-        for form in self.forms:
-            form.fields["partner"].widget.choices = choices
+        # The chosen partners of all rows are read in one query.
+        preload_chosen([form["partner"] for form in self.forms])
 
     def clean(self):
         if any(self.errors):

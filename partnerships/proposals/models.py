@@ -133,6 +133,7 @@ class Proposal(Freezable):
         indexes = [
             models.Index(fields=["created_at", "id"]),
             models.Index(fields=["agency", "created_at", "id"]),
+            models.Index(fields=["agency", "id"], name="proposal_agency_id"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history
 
 from partnerships.accounts.models import User
 from partnerships.assessments import permissions
+from partnerships.assessments.latest import latest_assessment_refresh
 from partnerships.partners.models import Partner
 from partnerships.proposals.models import ContributionType, Proposal, ProposalPartner
 
@@ -101,4 +102,6 @@ def proposal_save(
         links.append(ProposalPartner(proposal=proposal, partner=partner, role=row.role))
     proposal.partner_links.all().delete()
     bulk_create_with_history(links, ProposalPartner, default_user=author)
+    # The portfolio's copy of the proposal's agency (it may move until submitted).
+    latest_assessment_refresh(proposal_id=proposal.pk)
     return proposal

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 from partnerships.assessments import permissions, revisions
 from partnerships.assessments.models import Assessment
 from partnerships.assessments.workflow import assessment_start, last_approved
+from partnerships.pagination import page_of
 from partnerships.proposals.filters import ProposalFilter
 from partnerships.proposals.forms import PartnerRowFormSet, ProposalForm, partner_row_initial
 from partnerships.proposals.models import Proposal, ProposalPartner
@@ -38,7 +38,7 @@ def proposal_list(request):
         .order_by("-created_at", "-pk")
     )
     filters = ProposalFilter(request.GET, queryset=proposals, user=request.user)
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(filters.qs, proposals, request.GET.get("page"), PAGE_SIZE)
     for proposal in page.object_list:
         pointer = getattr(proposal, "latest_assessment", None)
         proposal.newest = pointer.assessment if pointer else None

@@ -5,7 +5,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.admin_base import ReadOnlyAdmin
-from partnerships.reports.archive import DamagedReviewsError, signed_reviews_zip
+from partnerships.jobs.models import ExportStatus
+from partnerships.jobs.services import signed_reviews_zip_request
+from partnerships.jobs.views import export_file_response
 from partnerships.reports.models import SignedReview
 from partnerships.reports.verification import stored_review_integrity
 
@@ -71,17 +73,20 @@ class SignedReviewAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Download the selected signed reviews (zip)"), permissions=["view"])
     def download_signed_reviews(self, request, queryset):
-        try:
-            return signed_reviews_zip(queryset)
-        except DamagedReviewsError as error:
-            self.message_user(
-                request,
-                gettext(
-                    "No zip was made: the stored PDFs of %(reports)s are damaged (their "
-                    "SHA-256 no longer matches). Leave them out of the selection, and tell "
-                    "an administrator to restore them from a backup."
-                )
-                % {"reports": ", ".join(error.report_ids)},
-                messages.ERROR,
-            )
+        """A background job makes the zip (partnerships/jobs). When it ran in place (the
+        immediate backend) the file comes back at once, as before; otherwise the user's
+        exports page lists it with its progress."""
+        job = signed_reviews_zip_request(user=request.user, reviews=queryset)
+        if job.is_ready:
+            return export_file_response(job)
+        if job.status == ExportStatus.FAILED:
+            self.message_user(request, job.error, messages.ERROR)
             return None
+        self.message_user(
+            request,
+            format_html(
+                gettext("The zip is being made: {link} shows its progress, then the file."),
+                link=format_html('<a href="{}">{}</a>', reverse("exports"), gettext("My exports")),
+            ),
+        )
+        return None

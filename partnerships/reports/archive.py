@@ -1,10 +1,12 @@
-"""Several signed reviews in one zip file, written to disk rather than memory."""
+"""Several signed reviews in one zip file, written to disk rather than memory.
+
+The admin's "Download the selected signed reviews (zip)" asks for it as a background
+job (partnerships/jobs), which writes it with `write_signed_reviews_zip`.
+"""
 
 import logging
-import tempfile
 import zipfile
-
-from django.http import FileResponse
+from collections.abc import Iterable
 
 from partnerships.reports.models import SignedReview
 
@@ -19,29 +21,24 @@ class DamagedReviewsError(Exception):
         self.report_ids = report_ids
 
 
-def signed_reviews_zip(reviews) -> FileResponse:
-    """The reviews' stored PDFs; refused (DamagedReviewsError) when any is damaged: a
-    zip that silently lacked a review, or held a damaged one, would mislead."""
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+def write_signed_reviews_zip(path, review_ids: Iterable[int]) -> None:
+    """The reviews' stored PDFs, as a zip file at `path`; refused (DamagedReviewsError)
+    when any is damaged: a zip that silently lacked a review, or held a damaged one,
+    would mislead. The caller removes the file then."""
     damaged = []
-    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
         # PDFs are compressed already; one review at a time keeps memory flat.
-        for pk in SignedReview.objects.filter(pk__in=reviews.values("pk")).values_list(
-            "pk", flat=True
-        ):
-            review = SignedReview.objects.get(pk=pk)
+        for pk in review_ids:
+            review = SignedReview.objects.filter(pk=pk).first()
+            if review is None:
+                continue  # deleted since it was selected: nothing to put in
             if not review.stored_bytes_intact:
                 damaged.append(review.report_id)
             elif not damaged:
                 archive.writestr(review.filename, bytes(review.pdf))
     if damaged:
-        spool.close()
         logger.error(
             "Zip of signed reviews refused: stored PDFs damaged (SHA-256 mismatch): %s",
             ", ".join(damaged),
         )
         raise DamagedReviewsError(damaged)
-    spool.seek(0)
-    return FileResponse(
-        spool, as_attachment=True, filename="signed-reviews.zip", content_type="application/zip"
-    )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from partnerships.accounts.models import User
 from partnerships.accounts.roles import Role
-from partnerships.sanctions.models import HitStatus, ScreeningHit
+from partnerships.sanctions.models import HitStatus, SanctionsList, ScreeningHit
 
 
 def can_decide_hit(user: User, hit: ScreeningHit) -> bool:
@@ -41,6 +41,16 @@ def hit_decide(*, hit: ScreeningHit, user: User, status: str, note: str) -> Scre
     hit._history_user = user
     hit.save()
     return hit
+
+
+def partners_rescreen(*, sanctions_list: SanctionsList):
+    """Screen every partner against a newly imported list: a task on the "screening"
+    queue (a worker runs it; the immediate backend, before this returns). The task's
+    result has the ids of the hits it opened."""
+    # Imported when used: defining a task reads the TASKS setting and loads its backend.
+    from partnerships.sanctions.tasks import rescreen_partners
+
+    return rescreen_partners.enqueue(list_id=sanctions_list.pk)
 
 
 def proposal_hits(proposal):

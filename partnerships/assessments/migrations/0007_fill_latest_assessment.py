@@ -4,10 +4,7 @@ from partnerships.assessments.latest import latest_assessment_rebuild
 
 
 def fill(apps, schema_editor):
-    latest_assessment_rebuild(
-        assessment_model=apps.get_model("assessments", "Assessment"),
-        latest_model=apps.get_model("assessments", "LatestAssessment"),
-    )
+    latest_assessment_rebuild(apps=apps)
 
 
 class Migration(migrations.Migration):

@@ -1,10 +1,18 @@
-"""Screen partners against the sanctions list in force and print the new hits."""
+"""Screen partners against the sanctions list in force and print the new hits.
+
+One partner (--partner) is screened here and now. The whole registry is screened by a
+background task on the "screening" queue, as after an import: the immediate backend (the
+SQLite default) runs it here and the hits are printed; with the database backend a worker
+(`make worker`) runs it.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from partnerships.partners.models import Partner
+from partnerships.sanctions.management.commands.import_sanctions import screening_report
 from partnerships.sanctions.models import SanctionsList, ScreeningHit
 from partnerships.sanctions.screening import screen_partners
+from partnerships.sanctions.services import partners_rescreen
 
 
 class Command(BaseCommand):
@@ -14,12 +22,20 @@ class Command(BaseCommand):
         parser.add_argument("--partner", type=int, help="Screen this partner only.")
 
     def handle(self, *args, partner, **options):
-        if SanctionsList.current() is None:
+        sanctions_list = SanctionsList.current()
+        if sanctions_list is None:
             raise CommandError("No sanctions list imported: run import_sanctions first.")
-        partners = Partner.objects.filter(pk=partner) if partner else Partner.objects.all()
-        if partner and not partners.exists():
-            raise CommandError(f"No partner {partner}.")
-        new = {hit.pk for hit in screen_partners(partners)}
+        if partner:
+            partners = Partner.objects.filter(pk=partner)
+            if not partners.exists():
+                raise CommandError(f"No partner {partner}.")
+            new = {hit.pk for hit in screen_partners(partners)}
+        else:
+            partners = Partner.objects.all()
+            opened = screening_report(self, partners_rescreen(sanctions_list=sanctions_list))
+            if opened is None:
+                return
+            new = {hit.pk for hit in opened}
         hits = ScreeningHit.objects.filter(partner__in=partners).order_by("partner_name")
         for hit in hits:
             mark = "new " if hit.pk in new else "    "

@@ -1,0 +1,205 @@
+"""Requests per second under gunicorn: the assessment detail page against `/principles/`.
+
+gunicorn runs as a subprocess on a free 127.0.0.1 port with production settings
+(DEBUG=0, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, persistent database connections
+DB_CONN_MAX_AGE=60) against the same database; static files are collected first, as
+production needs them. A client logs in through the login form (a real session cookie),
+then a pool of threads, each with its own keep-alive connection (http.client), requests
+one URL for a bounded time.
+"""
+
+import http.client
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+from django.conf import settings
+
+HOST = "127.0.0.1"
+CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def server_environment(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        "DB_CONN_MAX_AGE": "60",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+@contextmanager
+def gunicorn(*, database_url: str, workers: int = 2):
+    """A gunicorn serving the app; yields its port, stops it afterwards."""
+    port = free_port()
+    env = server_environment(database_url)
+    python = sys.executable
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [
+            python, "-m", "gunicorn", "partnerships.wsgi:application",
+            "--bind", f"{HOST}:{port}", "--workers", str(workers), "--timeout", "120",
+            "--log-level", "warning",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+    )  # fmt: skip
+    try:
+        _wait_until_up(port, server)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_until_up(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped (exit code {server.returncode}).")
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=5)
+            connection.request("GET", "/principles/")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer in time.")
+
+
+def _cookies(response: http.client.HTTPResponse, jar: dict[str, str]) -> None:
+    for header in response.headers.get_all("Set-Cookie") or []:
+        for name, morsel in SimpleCookie(header).items():
+            jar[name] = morsel.value
+
+
+def _cookie_header(jar: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
+def login(port: int, username: str, password: str) -> str:
+    """The Cookie header of a session logged in through the login form."""
+    jar: dict[str, str] = {}
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    connection.request("GET", "/accounts/login/")
+    response = connection.getresponse()
+    body = response.read()
+    _cookies(response, jar)
+    token = CSRF_FIELD.search(body)
+    if token is None:
+        raise RuntimeError("The login page has no CSRF token.")
+    form = urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": token.group(1)}
+    )
+    connection.request(
+        "POST",
+        "/accounts/login/",
+        body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": _cookie_header(jar),
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    _cookies(response, jar)
+    if response.status != 302 or "sessionid" not in jar:
+        raise RuntimeError(f"Logging in as {username} failed (HTTP {response.status}).")
+    return _cookie_header(jar)
+
+
+@dataclass
+class Load:
+    clients: int = 10
+    seconds: float = 10.0
+
+    def requests_per_second(self, port: int, path: str, cookie: str) -> float:
+        """Completed 200 responses per second, `clients` at once for `seconds`."""
+        stop = threading.Event()
+        errors: list[str] = []
+
+        def client() -> int:
+            connection = http.client.HTTPConnection(HOST, port, timeout=120)
+            done = 0
+            while not stop.is_set():
+                try:
+                    connection.request("GET", path, headers={"Cookie": cookie})
+                    response = connection.getresponse()
+                    response.read()
+                except (OSError, http.client.HTTPException):
+                    connection.close()  # reconnect: the server closed it
+                    continue
+                if response.status != 200:
+                    errors.append(f"{path}: HTTP {response.status}")
+                    stop.set()
+                    break
+                done += 1
+            connection.close()
+            return done
+
+        # Warm-up: every worker has served the page once.
+        with ThreadPoolExecutor(self.clients) as pool:
+            for future in [pool.submit(self._one, port, path, cookie) for _ in range(4)]:
+                future.result()
+            started = time.perf_counter()
+            futures = [pool.submit(client) for _ in range(self.clients)]
+            time.sleep(self.seconds)
+            stop.set()
+            done = sum(future.result() for future in futures)
+            elapsed = time.perf_counter() - started
+        if errors:
+            raise RuntimeError(errors[0])
+        return done / elapsed
+
+    @staticmethod
+    def _one(port: int, path: str, cookie: str) -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=120)
+        connection.request("GET", path, headers={"Cookie": cookie})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        if response.status != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status}")
+
+
+def throughput_measure(
+    *, database_url: str, username: str, password: str, detail_path: str, load: Load
+) -> dict:
+    with gunicorn(database_url=database_url) as port:
+        cookie = login(port, username, password)
+        principles = load.requests_per_second(port, "/principles/", cookie)
+        detail = load.requests_per_second(port, detail_path, cookie)
+    return {
+        "assessment_detail_rps": round(detail, 1),
+        "principles_rps": round(principles, 1),
+        "ratio": round(detail / principles, 3) if principles else None,
+    }

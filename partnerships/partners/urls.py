@@ -1,0 +1,7 @@
+from django.urls import path
+
+from partnerships.partners import views
+
+urlpatterns = [
+    path("search.json", views.partner_search, name="partner_search"),
+]
