@@ -113,6 +113,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Django's own logger writes to the root's handler only (its default console handler
+    # would print every message a second time with DEBUG on).
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 # Background jobs (partnerships/jobs): Django's tasks API (django.tasks from Django 6.0,

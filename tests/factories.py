@@ -103,6 +103,7 @@ class CriterionFactory(factory.django.DjangoModelFactory):
 class AssessmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Assessment
+        skip_postgeneration_save = True
 
     proposal = factory.SubFactory(ProposalFactory)
     assessor = factory.SubFactory(UserFactory, agency=factory.SelfAttribute("..proposal.agency"))

@@ -240,3 +240,21 @@ def test_query_count_does_not_grow_with_agencies_quarters_or_regions(client, ove
     more, more_quarters = queries()
     assert more_quarters == quarters + 1  # a new agency, region and quarter, and ...
     assert more == few  # ... not one query more
+
+
+def test_a_reclassified_partner_counts_once_in_the_region_it_kept(decided, assessor, oversight):
+    from partnerships.oversight import portfolio
+    from partnerships.partners.models import Partner
+
+    partner = decided.proposal.partners.get()
+    live = ProposalPartnerFactory(proposal__agency=decided.proposal.agency, partner=partner)
+    workflow.assessment_start(proposal=live.proposal, user=assessor)
+    # The yearly reclassification moves the partner; the decision keeps what it was.
+    other = "developed" if partner.economy_group != "developed" else "developing"
+    Partner.objects.filter(pk=partner.pk).update(economy_group=other)
+    figures = portfolio.representation(
+        portfolio.scoped_entries(oversight, portfolio.PortfolioFilter())
+    )
+    groups = {row["key"]: row["partners"] for row in figures["economy_group"]["rows"]}
+    assert groups[partner.economy_group] == 1 and groups[other] == 1
+    assert figures["region"]["total"] == 1

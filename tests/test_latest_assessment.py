@@ -108,3 +108,18 @@ def test_a_rebuild_copies_the_same_figures_as_the_services(draft, assessor, revi
     kept = row_values(draft.proposal)
     latest_assessment_rebuild()
     assert row_values(draft.proposal) == kept
+
+
+def test_deleting_a_draft_reassessment_points_back_at_the_decision(draft, assessor, reviewer):
+    approve(draft, reviewer)
+    again = workflow.assessment_start(proposal=draft.proposal, user=assessor)
+    again.delete()
+    assert pointers(draft.proposal) == (draft.pk, draft.pk)
+    assert row_values(draft.proposal)["status"] == "approved"
+
+
+def test_moving_proposals_by_queryset_moves_their_portfolio_agency(draft, other_agency):
+    from partnerships.proposals.models import Proposal
+
+    Proposal.objects.filter(pk=draft.proposal_id).update(agency=other_agency)
+    assert row_values(draft.proposal)["agency_id"] == other_agency.pk

@@ -4,6 +4,9 @@ the portfolio counts."""
 from decimal import Decimal
 
 from django.apps import apps as global_apps
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from partnerships.assessments.choices import DECIDED_STATUSES, AssessmentStatus
 from partnerships.assessments.models import (
@@ -13,7 +16,7 @@ from partnerships.assessments.models import (
     ProposalRevision,
     RevisionPartner,
 )
-from partnerships.proposals.models import PartnerRole
+from partnerships.proposals.models import PartnerRole, Proposal
 
 NEWEST_FIRST = ("-created_at", "-pk")
 # The outcome of an assessment without a decision.
@@ -23,6 +26,12 @@ COUNTED_FIELDS = [
     "pk", "proposal_id", "status", "decided_outcome", "created_at", "submitted_at",
     "decided_at", "overall_score", "revision_id", "proposal__agency_id",
 ]  # fmt: skip
+
+
+NOT_PINNED = {
+    "pinned_value": None, "pinned_currency": "", "pinned_lead_economy_group": "",
+    "pinned_lead_region": "",
+}  # fmt: skip
 
 
 def is_pinned(counted: dict) -> bool:
@@ -62,12 +71,6 @@ def counted_figures(
     }
 
 
-NOT_PINNED = {
-    "pinned_value": None, "pinned_currency": "", "pinned_lead_economy_group": "",
-    "pinned_lead_region": "",
-}  # fmt: skip
-
-
 def pinned_figures(revisions, lead_partners) -> dict[int, dict]:
     """{revision id: its value, currency, and lead partner's group and region}, from
     querysets of revisions and of their partners (two queries whatever their number)."""
@@ -87,9 +90,16 @@ def pinned_figures(revisions, lead_partners) -> dict[int, dict]:
     return figures
 
 
+@transaction.atomic
 def latest_assessment_refresh(*, proposal_id: int) -> None:
     """Point the proposal at its newest assessment, and copy the figures of its newest
-    one not withdrawn (three queries and a write)."""
+    one not withdrawn (a few queries and a write).
+
+    The proposal's row is held first: two refreshes of one proposal (an assessment
+    started while the proposal is saved) then run one after the other, and the last
+    reads what the first wrote. The services lock an assessment before its proposal,
+    so this adds no deadlock."""
+    Proposal.objects.select_for_update().only("pk").filter(pk=proposal_id).first()
     assessments = Assessment.objects.filter(proposal_id=proposal_id).order_by(*NEWEST_FIRST)
     newest = assessments.values_list("pk", flat=True).first()
     if newest is None:
@@ -162,3 +172,11 @@ def latest_assessment_rebuild(*, apps=global_apps) -> int:
         [row(proposal_id, pk) for proposal_id, pk in newest.items()], batch_size=5000
     )
     return len(newest)
+
+
+@receiver(post_delete, sender=Assessment)
+def refresh_after_delete(sender, instance: Assessment, **kwargs) -> None:
+    """A deleted assessment (a draft re-assessment, say) takes its pointer row with it;
+    the proposal is pointed at what remains."""
+    if Proposal.objects.filter(pk=instance.proposal_id).exists():
+        latest_assessment_refresh(proposal_id=instance.proposal_id)

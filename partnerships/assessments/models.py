@@ -547,6 +547,13 @@ class RevisionPartner(Immutable):
 
     class Meta(Immutable.Meta):
         ordering = ["revision", "pk"]
+        # The portfolio's partners by group and region read from this index alone.
+        indexes = [
+            models.Index(
+                fields=["revision", "partner", "economy_group", "region", "partner_type", "role"],
+                name="revision_partner_portfolio",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.legal_name} ({self.role})"

@@ -105,6 +105,8 @@ def export_request(*, user: User, kind: str, file_format: str) -> ExportJob:
 
 def signed_reviews_zip_request(*, user: User, reviews: QuerySet[SignedReview]) -> ExportJob:
     """Ask for one zip of the selected signed reviews (the admin's selection)."""
+    if not user.has_perm("reports.view_signedreview"):
+        raise PermissionDenied
     review_ids = list(reviews.order_by("pk").values_list("pk", flat=True))
     job = ExportJob.objects.create(
         requested_by=user,

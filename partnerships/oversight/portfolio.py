@@ -12,30 +12,25 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from partnerships.accounts.models import Agency
 from partnerships.accounts.scoping import visible_to
-from partnerships.assessments.choices import AssessmentStatus
-from partnerships.assessments.latest import PENDING, PRINCIPLES
+from partnerships.assessments.choices import DECIDED_STATUSES, REVIEW_STATUSES
+from partnerships.assessments.latest import PRINCIPLES
 from partnerships.assessments.models import Answer, LatestAssessment, RevisionPartner
 from partnerships.oversight.models import RepresentationTarget
 from partnerships.partners.economies import EconomyGroup
 from partnerships.principles.models import Principle
 from partnerships.proposals.models import PartnerRole, ProposalPartner
 
-__all__ = ["PENDING", "PortfolioFilter", "scoped_entries"]
-
 # A decided assessment counts what was decided (its pinned revision), not the proposal
 # as edited since; the others count the proposal as it stands.
 PINNED = Q(pinned_revision__isnull=False)
 # Scores count once an assessor stands by them: submitted, under review or decided.
-SCORED = [
-    AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW, AssessmentStatus.APPROVED,
-    AssessmentStatus.REJECTED,
-]  # fmt: skip
+SCORED = sorted(REVIEW_STATUSES | DECIDED_STATUSES)
 GROUPINGS = ("economy_group", "region")
 
 
@@ -62,23 +57,20 @@ def scoped_entries(user, portfolio_filter: PortfolioFilter) -> QuerySet[LatestAs
             created_at__lt=_day_start(portfolio_filter.end + timedelta(days=1))
         )
     if portfolio_filter.partner_type:
+        # IN (uncorrelated) rather than EXISTS: OR-ed, each is one hashed set, not a
+        # subquery per row.
         partner_type = portfolio_filter.partner_type
         entries = entries.filter(
-            (
-                PINNED
-                & Exists(
-                    RevisionPartner.objects.filter(
-                        revision=OuterRef("pinned_revision"), partner_type=partner_type
-                    )
-                )
+            Q(
+                pinned_revision__in=RevisionPartner.objects.filter(
+                    partner_type=partner_type
+                ).values("revision_id")
             )
-            | (
-                ~PINNED
-                & Exists(
-                    ProposalPartner.objects.filter(
-                        proposal=OuterRef("proposal"), partner__partner_type=partner_type
-                    )
-                )
+            | Q(
+                pinned_revision__isnull=True,
+                proposal__in=ProposalPartner.objects.filter(
+                    partner__partner_type=partner_type
+                ).values("proposal_id"),
             )
         )
     return entries
@@ -191,15 +183,17 @@ def representation(entries: QuerySet[LatestAssessment], partner_type: str = "") 
                 totals[by][row[by], row["currency"]] += row["total"]
     targets = dict(RepresentationTarget.objects.values_list("economy_group", "target_share"))
     return {
+        # A partner whose group changed since a decision stands once in each of its
+        # groups, but once only in a region it kept (and the other way round).
         "economy_group": _group_rows(
-            Counter(group for _pk, group, _region in partners),
+            Counter(group for _pk, group in {(pk, group) for pk, group, _region in partners}),
             totals["economy_group"],
             keys=list(EconomyGroup.values),
             label=lambda key: EconomyGroup(key).label,
             targets=targets,
         ),
         "region": _group_rows(
-            Counter(region for _pk, _group, region in partners),
+            Counter(region for _pk, region in {(pk, region) for pk, _group, region in partners}),
             totals["region"],
             keys=None,
             label=lambda key: key,
@@ -214,13 +208,9 @@ def _pinned_values(entries: QuerySet[LatestAssessment], partner_type: str) -> Qu
     )
     if partner_type:  # the lead partner must be of the type
         entries = entries.filter(
-            Exists(
-                RevisionPartner.objects.filter(
-                    revision=OuterRef("pinned_revision"),
-                    role=PartnerRole.LEAD,
-                    partner_type=partner_type,
-                )
-            )
+            pinned_revision__in=RevisionPartner.objects.filter(
+                role=PartnerRole.LEAD, partner_type=partner_type
+            ).values("revision_id")
         )
     return entries.values(
         economy_group=F("pinned_lead_economy_group"),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partnerships.assessments.choices import AssessmentStatus, Outcome
+from partnerships.assessments.latest import PENDING
 from partnerships.i18n import is_chinese
 from partnerships.jobs.services import PORTFOLIO_EXPORTS, PORTFOLIO_FORMATS, export_request
 from partnerships.oversight import charts, portfolio
@@ -76,7 +77,7 @@ def dashboard(request):
     status_table = pivot("status", [s.value for s in AssessmentStatus if s != "withdrawn"])
     outcome_labels = [
         *[(o.value, o.label) for o in Outcome if o != Outcome.INCOMPLETE],
-        (portfolio.PENDING, _("Pending decision")),
+        (PENDING, _("Pending decision")),
     ]
     outcome_table = pivot("outcome", [value for value, _label in outcome_labels])
     context = {

@@ -13,6 +13,10 @@ from partnerships.assessments.permissions import can_create_proposal
 from partnerships.partners.models import Partner, PartnerQuerySet
 from partnerships.proposals.models import Proposal
 
+# ?scope=proposals of the search endpoint: only partners of the proposals the user may
+# see (the proposals list's filter).
+PROPOSALS_SCOPE = "proposals"
+
 
 def partners_visible_to(user, *, attachable: bool = True) -> PartnerQuerySet:
     """The partners the user may see. With `attachable=False`, only those of the

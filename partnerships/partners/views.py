@@ -2,14 +2,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from partnerships.partners.scoping import partners_visible_to
+from partnerships.partners.scoping import PROPOSALS_SCOPE, partners_visible_to
 
 MIN_CHARS = 2
 MAX_CHARS = 100
 MAX_WORDS = 6
 LIMIT = 20
-# ?scope=proposals: only partners of the proposals the user may see (the list filter).
-PROPOSALS_SCOPE = "proposals"
 
 
 def search_text(raw: str) -> str:

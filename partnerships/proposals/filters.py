@@ -9,11 +9,9 @@ from partnerships.assessments.choices import AssessmentStatus, Outcome
 from partnerships.assessments.home import ME, waiting_for_review
 from partnerships.partners.economies import EconomyGroup
 from partnerships.partners.models import Partner
-from partnerships.partners.scoping import partners_visible_to
-from partnerships.partners.views import PROPOSALS_SCOPE
+from partnerships.partners.scoping import PROPOSALS_SCOPE, partners_visible_to
 from partnerships.partners.widgets import PartnerSearchSelect
-from partnerships.proposals.models import Proposal, ProposalPartner
-from partnerships.search import words_match
+from partnerships.proposals.models import ProposalPartner
 
 NOT_ASSESSED = "none"
 
@@ -92,22 +90,7 @@ class ProposalFilter(django_filters.FilterSet):
         self.filters["partner"].queryset = partners_visible_to(user, attachable=False)
 
     def search(self, queryset, name, value):
-        # Each word in the title, the summary or a partner's names: the ids matching
-        # each way, united (each way answered by its own index, see partnerships/search).
-        for word in value.split():
-            partners = Partner.objects.filter(words_match(word, "legal_name", "other_names"))
-            matching = (
-                Proposal.objects.filter(words_match(word, "title", "summary"))
-                .order_by()
-                .values("pk")
-                .union(
-                    ProposalPartner.objects.filter(partner__in=partners)
-                    .order_by()
-                    .values("proposal_id")
-                )
-            )
-            queryset = queryset.filter(pk__in=matching)
-        return queryset
+        return queryset.matching(value)
 
     def filter_status(self, queryset, name, value):
         condition = Q(**{f"{NEWEST}status__in": [v for v in value if v != NOT_ASSESSED]})

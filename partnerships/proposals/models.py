@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -15,6 +16,7 @@ from partnerships.assessments.choices import DECIDED_STATUSES, REVIEW_STATUSES
 from partnerships.frozen import Freezable, FreezableManager, FreezableQuerySet, FrozenRecordError
 from partnerships.i18n import Localized
 from partnerships.partners.models import Partner
+from partnerships.search import words_match
 
 
 class ContributionType(models.Model):
@@ -52,12 +54,35 @@ class ProposalQuerySet(FreezableQuerySet):
         """The proposals a user may see: their agency's, or every agency's for Oversight."""
         return visible_to(self, user, "agency_id")
 
+    def matching(self, text: str):
+        """Each word in the title, the summary or a partner's names. The ids matching
+        each way are united, so that each way is answered by its own (trigram) index."""
+        queryset = self
+        for word in text.split():
+            partners = Partner.objects.filter(words_match(word, "legal_name", "other_names"))
+            matching = (
+                Proposal.objects.filter(words_match(word, "title", "summary"))
+                .order_by()
+                .values("pk")
+                .union(
+                    ProposalPartner.objects.filter(partner__in=partners)
+                    .order_by()
+                    .values("proposal_id")
+                )
+            )
+            queryset = queryset.filter(pk__in=matching)
+        return queryset
+
     def update(self, **kwargs):
         agency = kwargs.get("agency", kwargs.get("agency_id"))
         if agency is not None:
             moved = self.exclude(agency_id=getattr(agency, "pk", agency))
             if moved.filter(Proposal.agency_fixed_q()).exists():
                 raise FrozenRecordError(AGENCY_FIXED_MESSAGE)
+            # The portfolio's copy of the agency (assessments.LatestAssessment) moves too.
+            apps.get_model("assessments", "LatestAssessment").objects.filter(
+                proposal__in=self.values("pk")
+            ).update(agency_id=getattr(agency, "pk", agency))
         return super().update(**kwargs)
 
 
