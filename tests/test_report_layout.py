@@ -1,20 +1,18 @@
 """The report's layout keeps everything it shows: each criterion with its rating and
-notes, and the principle-score chart with a bar and a figure per principle."""
+notes, and each principle's score as a bar beside its figure."""
 
-import base64
+import re
 import subprocess
-from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
-from django.utils import translation
 
 from partnerships.assessments import workflow
+from partnerships.assessments.selectors import assessment_scorecard
 from partnerships.assessments.services import AnswerInput, assessment_save_answers
-from partnerships.reports.charts import principle_scores_image, principle_scores_svg
+from partnerships.reports.documents import review_html
 from partnerships.reports.models import SignedReview
 from partnerships.reports.services import review_decide
-from tests.helpers import pass_gate
+from tests.helpers import answer_all, pass_gate
 
 pytestmark = pytest.mark.django_db
 
@@ -82,36 +80,18 @@ def test_every_criterion_shows_its_rating_and_notes(draft, reviewer, tmp_path):
             assert f"Comment: Comment {code}." in text
 
 
-def _group(number: int, name: str, percent):
-    return {
-        "principle": SimpleNamespace(number=number, short_name=name),
-        "score": SimpleNamespace(percent=None if percent is None else Decimal(percent)),
-    }
-
-
-def test_the_chart_has_a_bar_and_a_figure_per_principle():
-    groups = [_group(1, "Common purpose", "91.7"), _group(2, "Transparency", "40")]
-    svg = principle_scores_svg(groups, title="Score (%)")
-    assert svg.count("<rect") == 2
-    assert "1. Common purpose" in svg and ">91.7<" in svg
-    assert "2. Transparency" in svg and ">40.0<" in svg
-    # Principle 1 is drawn first, at the top.
-    assert svg.index("1. Common purpose") < svg.index("2. Transparency")
-
-
-def test_a_principle_that_does_not_apply_has_no_bar_and_says_so():
-    groups = [_group(1, "Common purpose", "50"), _group(7, "Balanced representation", None)]
-    with translation.override("zh-hans"):
-        svg = principle_scores_svg(groups, title="得分（%）")
-    assert svg.count("<rect") == 1
-    assert "7. Balanced representation" in svg
-    assert "不适用" in svg  # "N/A" in the report's language
-
-
-def test_names_are_escaped_and_the_image_is_the_same_svg():
-    groups = [_group(1, "R&D <partners>", "75")]
-    svg = principle_scores_svg(groups, title="Score (%)")
-    assert "R&amp;D &lt;partners&gt;" in svg
-    image = principle_scores_image(groups, title="Score (%)")
-    assert image.startswith("data:image/svg+xml;base64,")
-    assert base64.b64decode(image.split(",", 1)[1]).decode() == svg
+def test_each_principle_has_a_bar_of_its_score_beside_its_figure(draft):
+    answer_all(draft, rating=3, CP_1=1, UA_2=2, TR_1="na", TR_2="na", TR_3="na", TR_4="na")
+    html = review_html(draft, language="en", draft=True)
+    rows = dict(
+        re.findall(r'<tr><td>(\d)\. [^<]*</td>\s*<td><div class="bar">(.*?)</div></td>', html, re.S)
+    )
+    card = assessment_scorecard(draft)
+    assert len(rows) == len(card.principles) == 8
+    for number, principle in enumerate(card.principles, start=1):
+        bar = rows[str(number)]
+        if principle.percent is None:  # Transparency: every criterion not applicable
+            assert bar == ""
+        else:
+            assert f'style="width: {principle.percent:.1f}%"' in bar
+    assert rows["1"] != rows["3"]  # the bars differ as the scores do

@@ -54,7 +54,8 @@ def assessment_scorecard(
 
 def criteria_by_principle(assessment: Assessment) -> list[dict]:
     """The framework's criteria grouped under their principles, in order (one query)."""
-    criteria = assessment.framework.criteria.select_related("principle").order_by(
+    # The principle's source too: pages and reports cite it under each principle.
+    criteria = assessment.framework.criteria.select_related("principle__source").order_by(
         "principle__number", "position", "code"
     )
     groups: list[dict] = []

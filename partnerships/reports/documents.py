@@ -5,6 +5,7 @@ renderers: a decided assessment's stored signed PDF, or a draft preview.
 """
 
 import logging
+import threading
 from dataclasses import dataclass
 
 import pydyf
@@ -13,12 +14,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from weasyprint import HTML
+from weasyprint.document import Document as WeasyDocument
+from weasyprint.text.fonts import FontConfiguration
 
 from partnerships.accounts.roles import Role
 from partnerships.assessments import revisions
 from partnerships.assessments.models import Assessment
 from partnerships.assessments.selectors import assessment_sheet
-from partnerships.reports.charts import principle_scores_svg
 from partnerships.reports.fonts import report_fonts
 from partnerships.reports.models import SignedReview
 from partnerships.reports.record import decided_record, record_attachment, report_id
@@ -99,25 +101,40 @@ def report_context(assessment: Assessment, *, draft: bool, signer=None) -> dict:
             "reviewer_roles": _role_names(reviewer),
             "signer_role": signer_role(assessment),
             "verify_url": f"{settings.SITE_URL}/verify/",
-            "chart_svg": principle_scores_svg(context["groups"], title=_("Score (%)")),
         }
     )
     return context
 
 
-def render_review_pdf(
-    assessment: Assessment, *, language: str, draft: bool, signer=None
-) -> tuple[bytes, SignatureBox | None]:
-    """The report as PDF bytes, and where its signature box landed (finals only).
-
-    A final embeds its decided record (record.py), which the signature then covers;
-    a draft preview embeds none: it records no decision.
-    """
+def review_html(assessment: Assessment, *, language: str, draft: bool, signer=None) -> str:
+    """The report as HTML, in `language`."""
     with translation.override(language):
-        html = render_to_string(
+        return render_to_string(
             "reports/review.html", report_context(assessment, draft=draft, signer=signer)
         )
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+
+
+_per_thread = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """WeasyPrint's fonts, kept per thread: a new FontConfiguration per report loads
+    every face again (Noto Sans CJK is some 20 MB), a tenth of the render. Safe to
+    share because the report declares no @font-face, the only thing a document adds to
+    it; per thread because Pango's font map is not thread-safe."""
+    config = getattr(_per_thread, "font_config", None)
+    if config is None:
+        config = _per_thread.font_config = FontConfiguration()
+    return config
+
+
+def layout_review(html: str) -> WeasyDocument:
+    """The report laid out in pages by WeasyPrint."""
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=_font_config())
+
+
+def signature_box(document: WeasyDocument) -> SignatureBox | None:
+    """Where the signature box landed, on the last page that has one."""
     box = None
     for index, page in enumerate(document.pages):
         if SIGNATURE_ANCHOR in page.anchors:
@@ -133,13 +150,27 @@ def render_review_pdf(
                     round(page_height - y1 * CSS_PX_TO_PT),
                 ),
             )
+    return box
+
+
+def write_review_pdf(document: WeasyDocument, assessment: Assessment, *, draft: bool) -> bytes:
+    """The laid-out report as PDF bytes; a final embeds its decided record (record.py),
+    which the signature then covers; a draft preview embeds none: it records no decision."""
     if draft:
-        return document.write_pdf(), box
-    pdf = document.write_pdf(
+        return document.write_pdf()
+    return document.write_pdf(
         attachments=[record_attachment(decided_record(assessment))],
         finisher=_associate_embedded_files,
     )
-    return pdf, box
+
+
+def render_review_pdf(
+    assessment: Assessment, *, language: str, draft: bool, signer=None
+) -> tuple[bytes, SignatureBox | None]:
+    """The report as PDF bytes, and where its signature box landed (finals only)."""
+    document = layout_review(review_html(assessment, language=language, draft=draft, signer=signer))
+    box = None if draft else signature_box(document)
+    return write_review_pdf(document, assessment, draft=draft), box
 
 
 def _associate_embedded_files(_document, pdf: pydyf.PDF) -> None:

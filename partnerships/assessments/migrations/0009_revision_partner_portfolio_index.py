@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0008_my_work_indexes'),
-        ('partners', '0003_region'),
+        ("assessments", "0008_my_work_indexes"),
+        ("partners", "0003_region"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='revisionpartner',
-            index=models.Index(fields=['revision', 'partner', 'economy_group', 'region', 'partner_type', 'role'], name='revision_partner_portfolio'),
+            model_name="revisionpartner",
+            index=models.Index(
+                fields=["revision", "partner", "economy_group", "region", "partner_type", "role"],
+                name="revision_partner_portfolio",
+            ),
         ),
     ]
