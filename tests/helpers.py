@@ -63,6 +63,11 @@ def in_review(assessment, reviewer, **answer_overrides):
 
 def approve(assessment, reviewer, **answer_overrides):
     in_review(assessment, reviewer, **answer_overrides)
+    return decide_as_computed(assessment, reviewer)
+
+
+def decide_as_computed(assessment, reviewer):
+    """Decide an assessment under review by its computed outcome, signed."""
     assessment.refresh_from_db()
     return review_decide(
         assessment=assessment,

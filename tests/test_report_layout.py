@@ -11,8 +11,7 @@ from partnerships.assessments.selectors import assessment_scorecard
 from partnerships.assessments.services import AnswerInput, assessment_save_answers
 from partnerships.reports.documents import review_html
 from partnerships.reports.models import SignedReview
-from partnerships.reports.services import review_decide
-from tests.helpers import answer_all, pass_gate
+from tests.helpers import answer_all, decide_as_computed, pass_gate
 
 pytestmark = pytest.mark.django_db
 
@@ -54,16 +53,7 @@ def test_every_criterion_shows_its_rating_and_notes(draft, reviewer, tmp_path):
     pass_gate(draft)
     workflow.assessment_submit(assessment=draft, user=draft.assessor)
     workflow.assessment_start_review(assessment=draft, user=reviewer)
-    draft.refresh_from_db()
-    review_decide(
-        assessment=draft,
-        user=reviewer,
-        outcome=draft.computed_outcome,
-        note="Decided.",
-        conditions="Quarterly reports."
-        if draft.computed_outcome == "engage_with_conditions"
-        else "",
-    )
+    decide_as_computed(draft, reviewer)
 
     text = pdf_text(bytes(SignedReview.objects.get().pdf), tmp_path)
     words = unhyphenated(text)
