@@ -106,6 +106,9 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Each process keeps its own: what is cached (signature checks) can be recomputed by any.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Errors and warnings to the process's stderr, where gunicorn and systemd collect them
 # (Django's default drops server errors when DEBUG is off and no ADMINS are set).
 LOGGING = {
@@ -143,6 +146,7 @@ EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 24)
 EXPORT_XLSX_MAX_ROWS = env_int("EXPORT_XLSX_MAX_ROWS", 200_000)
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["partnerships.accounts.backends.ModelBackendWithAgency"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -156,6 +160,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "partnerships" / "locale"]
+# Also the dashboard's quarters, and the statistics PostgreSQL keeps of them
+# (migration assessments 0010).
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -192,6 +198,12 @@ SIGNING_PKCS12_PATH = env_str("SIGNING_PKCS12_PATH", str(SIGNING_DIR / "developm
 SIGNING_PKCS12_PASSPHRASE = env_str("SIGNING_PKCS12_PASSPHRASE", "development")
 SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [str(SIGNING_DIR / "development.pem")])
 SIGNING_LOCATION = env_str("SIGNING_LOCATION", "")
+# Pages that show a stored review reuse its signature's validation for the same bytes and
+# trust roots this long (a changed byte is validated afresh; commands always validate).
+SIGNATURE_CHECK_REUSE_SECONDS = env_int("SIGNATURE_CHECK_REUSE_SECONDS", 3600)
+# A signed decision's principle sections and scores are rendered once per language and
+# kept this long (0: rendered on every view).
+DECIDED_SHEET_CACHE_SECONDS = env_int("DECIDED_SHEET_CACHE_SECONDS", 86400)
 # Largest PDF accepted by the public verification page.
 VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 20 * 1024 * 1024)
 

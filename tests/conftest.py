@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from hypothesis import HealthCheck, settings
 
 from partnerships.accounts.roles import Role
@@ -105,6 +106,14 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Nothing one test cached (a signature check) is seen by the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

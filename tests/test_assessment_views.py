@@ -406,3 +406,39 @@ def test_home_has_a_fixed_query_budget(client, reviewer, agency):
     few = count_queries(client, "/")
     add(5)
     assert count_queries(client, "/") == few
+
+
+def test_a_signed_decisions_sections_are_rendered_once_per_language(
+    client, assessor, signed, teammate
+):
+    """A signed decision never changes: its principle sections and scores are kept after
+    the first view (fewer queries, the same page), separately for each language."""
+    url = f"/assessments/{signed.assessment_id}/"
+
+    def view(**headers) -> str:  # without the per-response CSRF token
+        page = client.get(url, **headers).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+    client.force_login(assessor)
+    with CaptureQueriesContext(connection) as first:
+        page = view()
+    with CaptureQueriesContext(connection) as again:
+        assert view() == page
+    assert len(again) < len(first)
+    principle = signed.assessment.framework.criteria.select_related("principle").first().principle
+    assert principle.short_name_en in page
+    # Another user sees the same kept sections; Chinese has its own.
+    client.force_login(teammate)
+    assert view().count(principle.short_name_en) == page.count(principle.short_name_en)
+    chinese = view(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert principle.short_name_zh in chinese
+
+
+def test_an_undecided_assessments_page_shows_each_change_at_once(client, assessor, draft):
+    url = f"/assessments/{draft.pk}/"
+    client.force_login(assessor)
+    answer_all(draft, rating=3)
+    assert "Fully met" in client.get(url).content.decode()
+    answer_all(draft, rating=0)
+    page = client.get(url).content.decode()
+    assert "Fully met" not in page and "Not met" in page

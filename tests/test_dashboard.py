@@ -253,7 +253,7 @@ def test_a_reclassified_partner_counts_once_in_the_region_it_kept(decided, asses
     other = "developed" if partner.economy_group != "developed" else "developing"
     Partner.objects.filter(pk=partner.pk).update(economy_group=other)
     figures = portfolio.representation(
-        portfolio.scoped_entries(oversight, portfolio.PortfolioFilter())
+        portfolio.scoped_partners(oversight, portfolio.PortfolioFilter())
     )
     groups = {row["key"]: row["partners"] for row in figures["economy_group"]["rows"]}
     assert groups[partner.economy_group] == 1 and groups[other] == 1

@@ -1,11 +1,14 @@
 """The stored pointers to a proposal's newest assessment (lists) and newest one not
 withdrawn (portfolio) follow the workflow, and a rebuild finds the same."""
 
+from decimal import Decimal
+
 import pytest
 
 from partnerships.assessments import workflow
 from partnerships.assessments.latest import latest_assessment_rebuild
-from partnerships.assessments.models import LatestAssessment
+from partnerships.assessments.models import LatestAssessment, PortfolioPartner
+from tests.factories import ProposalPartnerFactory
 from tests.helpers import answer_all, approve, submit
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +52,17 @@ def test_a_rebuild_finds_what_the_workflow_kept(draft, assessor, reviewer):
     assert pointers(draft.proposal) == kept
 
 
+def portfolio_partners(proposal):
+    return list(
+        PortfolioPartner.objects.filter(proposal=proposal)
+        .order_by("partner_id")
+        .values_list(
+            "partner_id", "pinned", "role", "partner_type", "economy_group", "region", "value",
+            "currency", "agency_id", "created_at",
+        )
+    )  # fmt: skip
+
+
 def row_values(proposal):
     return LatestAssessment.objects.filter(proposal=proposal).values().get()
 
@@ -73,14 +87,13 @@ def test_the_counted_assessments_figures_are_copied_for_the_portfolio(draft, rev
     assert row["overall_score"] == decided.overall_score
     assert row["pinned_revision_id"] == decided.revision_id
     lead = decided.revision.partners.get(role="lead")
-    assert (row["pinned_value"], row["pinned_currency"]) == (
-        decided.revision.value,
-        decided.revision.currency,
-    )
-    assert (row["pinned_lead_economy_group"], row["pinned_lead_region"]) == (
-        lead.economy_group,
-        lead.region,
-    )
+    assert portfolio_partners(draft.proposal) == [
+        (
+            lead.partner_id, True, "lead", lead.partner_type, lead.economy_group, lead.region,
+            decided.revision.value, decided.revision.currency, decided.proposal.agency_id,
+            decided.created_at,
+        )
+    ]  # fmt: skip
     assert [row[f"principle_{n}"] for n in range(1, 9)] == [scores[n] for n in range(1, 9)]
 
 
@@ -123,3 +136,55 @@ def test_moving_proposals_by_queryset_moves_their_portfolio_agency(draft, other_
 
     Proposal.objects.filter(pk=draft.proposal_id).update(agency=other_agency)
     assert row_values(draft.proposal)["agency_id"] == other_agency.pk
+
+
+def test_an_undecided_proposals_partners_are_counted_as_they_stand(draft, assessor):
+    from partnerships.proposals.services import PartnerRow, proposal_save
+    from tests.factories import PartnerFactory
+
+    link = draft.proposal.partner_links.get()
+    funder = PartnerFactory(country="DE")
+    draft.proposal.value = Decimal("500.00")
+    proposal_save(
+        proposal=draft.proposal,
+        user=assessor,
+        partner_rows=[
+            PartnerRow(role="lead", partner=link.partner),
+            PartnerRow(role="funder", partner=funder),
+        ],
+    )
+    rows = portfolio_partners(draft.proposal)
+    assert [(r[0], r[1], r[2], r[3], r[6]) for r in rows] == sorted(
+        [
+            (link.partner_id, False, "lead", "", Decimal("500.00")),
+            (funder.pk, False, "funder", "", None),
+        ]
+    )  # live rows refer to the registry, the lead carries the value
+
+
+def test_a_withdrawn_proposal_counts_no_partner(draft, assessor):
+    assert portfolio_partners(draft.proposal)
+    workflow.assessment_withdraw(assessment=draft, user=assessor, note="Partner left.")
+    assert portfolio_partners(draft.proposal) == []
+
+
+def test_a_rebuild_finds_the_same_partners_pinned_and_live(draft, assessor, reviewer, proposal):
+    approve(draft, reviewer)
+    pinned = portfolio_partners(draft.proposal)
+    other = ProposalPartnerFactory(proposal__agency=draft.proposal.agency).proposal
+    workflow.assessment_start(proposal=other, user=assessor)
+    live = portfolio_partners(other)
+    assert pinned and live
+    latest_assessment_rebuild()
+    assert (portfolio_partners(draft.proposal), portfolio_partners(other)) == (pinned, live)
+
+
+def test_values_and_agencies_set_by_queryset_follow_on_the_live_rows(draft, other_agency):
+    from partnerships.proposals.models import Proposal
+
+    Proposal.objects.filter(pk=draft.proposal_id).update(value=Decimal("42.00"), currency="EUR")
+    [row] = portfolio_partners(draft.proposal)
+    assert (row[6], row[7]) == (Decimal("42.00"), "EUR")
+    Proposal.objects.filter(pk=draft.proposal_id).update(agency=other_agency)
+    [row] = portfolio_partners(draft.proposal)
+    assert row[8] == other_agency.pk

@@ -384,6 +384,56 @@ def test_the_assessment_page_says_a_stored_review_is_damaged(client, engaged, as
     assert f"The stored signed review {engaged.report_id} is damaged" in page
 
 
+def test_the_assessment_page_validates_a_signature_once_per_bytes_and_trust_roots(
+    client, engaged, assessor, monkeypatch, settings
+):
+    """Pages reuse the signature's validation (most of their time) for the same bytes
+    and trust roots; a changed byte or trust root is checked afresh, and so is the
+    database, on every view."""
+    from partnerships.reports import verification
+
+    validations = []
+    validate = verification.validate_pdf_signature
+    monkeypatch.setattr(
+        verification,
+        "validate_pdf_signature",
+        lambda *args, **kwargs: validations.append(1) or validate(*args, **kwargs),
+    )
+    url = f"/assessments/{engaged.assessment_id}/"
+    client.force_login(assessor)
+    for _view in range(3):
+        assert "Matches the signed review." in client.get(url).content.decode()
+    assert len(validations) == 1
+
+    settings.SIGNING_TRUST_ROOTS = []
+    page = client.get(url).content.decode()
+    assert "The signed review failed its check:" in page
+    assert "Signed by a trusted certificate" in page
+    assert len(validations) == 2
+
+    # The commands and the admin never reuse a check.
+    stored_review_integrity(engaged)
+    assert len(validations) == 3
+
+
+def test_bytes_changed_after_a_view_are_validated_afresh(client, engaged, assessor):
+    """Even with their SHA-256 rewritten to match, changed bytes are other bytes: the
+    reused check of the old ones does not vouch for them."""
+    url = f"/assessments/{engaged.assessment_id}/"
+    client.force_login(assessor)
+    assert "Matches the signed review." in client.get(url).content.decode()
+    data = bytearray(bytes(engaged.pdf))
+    data[len(data) // 2] ^= 0x01
+    with as_database_superuser() as cursor:
+        cursor.execute(
+            "UPDATE reports_signedreview SET pdf = %s, sha256 = %s WHERE id = %s",
+            [bytes(data), hashlib.sha256(data).hexdigest(), engaged.pk],
+        )
+    page = client.get(url).content.decode()
+    assert "The signed review failed its check:" in page
+    assert "Matches the signed review." not in page
+
+
 # check_records on an intact set
 
 

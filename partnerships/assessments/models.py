@@ -547,13 +547,6 @@ class RevisionPartner(Immutable):
 
     class Meta(Immutable.Meta):
         ordering = ["revision", "pk"]
-        # The portfolio's partners by group and region read from this index alone.
-        indexes = [
-            models.Index(
-                fields=["revision", "partner", "economy_group", "region", "partner_type", "role"],
-                name="revision_partner_portfolio",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.legal_name} ({self.role})"
@@ -602,16 +595,10 @@ class LatestAssessment(models.Model):
     decision_seconds = models.PositiveIntegerField(null=True, blank=True)
     overall_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     # What the portfolio counts of a decided assessment: its pinned revision (None:
-    # the proposal as it stands).
+    # the proposal as it stands). Its partners are copied into `PortfolioPartner`.
     pinned_revision = models.ForeignKey(
         "ProposalRevision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    # The pinned revision's value, and its lead partner's group and region as then
-    # classified (a revision never changes, so neither do these copies).
-    pinned_value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    pinned_currency = models.CharField(max_length=3, blank=True)
-    pinned_lead_economy_group = models.CharField(max_length=12, blank=True)
-    pinned_lead_region = models.CharField(max_length=12, blank=True)
     # The eight principles of resolution 56/76, paragraph 2, by their number.
     principle_1 = _principle_score_field(1)
     principle_2 = _principle_score_field(2)
@@ -631,3 +618,40 @@ class LatestAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.assessment_id} / {self.counted_id}"
+
+
+class PortfolioPartner(models.Model):
+    """A partner the portfolio counts for a proposal.
+
+    For a proposal whose counted assessment is decided, a partner of its pinned
+    revision, with its type, group and region as then classified (`pinned`); otherwise
+    a partner as it stands, whose type, group and region are read from the registry.
+    The lead partner's row carries the proposal's value (the revision's when pinned),
+    so that a value counts once. The agency and date are the counted assessment's,
+    copied so that the dashboard filters this table alone. Kept with `LatestAssessment`
+    by `latest.latest_assessment_refresh()`.
+    """
+
+    # The proposal whose `LatestAssessment` row this belongs to (not a key to that row,
+    # so that a rebuild deletes those in one statement).
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    pinned = models.BooleanField(default=False)
+    role = models.CharField(max_length=20)
+    # As the pinned revision classified the partner; empty when not pinned.
+    partner_type = models.CharField(max_length=20, blank=True)
+    economy_group = models.CharField(max_length=12, blank=True)
+    region = models.CharField(max_length=12, blank=True)
+    value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["agency", "created_at"], name="portfolio_partner_agency"),
+            models.Index(fields=["created_at"], name="portfolio_partner_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.partner_id} ({self.role})"

@@ -8,22 +8,41 @@ from partnerships.assessments.models import Answer, Assessment, Attachment, Gate
 from partnerships.checklists.models import Framework
 
 
-def framework_scoring_inputs(
-    framework: Framework,
-) -> tuple[list[scoring.CriterionSpec], dict[str, int]]:
-    """The criteria and principle weights the engine needs, in two queries."""
-    weights = dict(
+def principle_weights(framework: Framework) -> dict[str, int]:
+    """The framework's weight of each principle, by key, in the principles' order."""
+    return dict(
         framework.principle_weights.order_by("principle__number").values_list(
             "principle__key", "weight"
         )
     )
+
+
+def framework_scoring_inputs(
+    framework: Framework,
+) -> tuple[list[scoring.CriterionSpec], dict[str, int]]:
+    """The criteria and principle weights the engine needs, in two queries."""
     criteria = [
         scoring.CriterionSpec(code=code, principle=principle, weight=weight, is_key=is_key)
         for code, principle, weight, is_key in framework.criteria.values_list(
             "code", "principle__key", "weight", "is_key"
         )
     ]
-    return criteria, weights
+    return criteria, principle_weights(framework)
+
+
+def _scorecard(
+    framework: Framework,
+    criteria: list[scoring.CriterionSpec],
+    weights: dict[str, int],
+    answers: dict[str, scoring.AnswerValue],
+) -> scoring.ScoreCard:
+    return scoring.score(
+        criteria=criteria,
+        answers=answers,
+        principle_weights=weights,
+        engage_threshold=framework.engage_threshold,
+        conditions_threshold=framework.conditions_threshold,
+    )
 
 
 def assessment_scorecard(
@@ -42,14 +61,7 @@ def assessment_scorecard(
                 criterion__framework_id=assessment.framework_id
             ).values_list("criterion__code", "rating", "not_applicable")
         }
-    framework = assessment.framework
-    return scoring.score(
-        criteria=criteria,
-        answers=answers,
-        principle_weights=weights,
-        engage_threshold=framework.engage_threshold,
-        conditions_threshold=framework.conditions_threshold,
-    )
+    return _scorecard(assessment.framework, criteria, weights, answers)
 
 
 def criteria_by_principle(assessment: Assessment) -> list[dict]:
@@ -76,24 +88,46 @@ def attachments_by_criterion(assessment: Assessment) -> dict[int, list[Attachmen
 def assessment_summary(assessment: Assessment, card: scoring.ScoreCard | None = None) -> dict:
     """The scorecard and the principles' groups of criteria, each with its score."""
     card = card or assessment_scorecard(assessment)
-    groups = criteria_by_principle(assessment)
+    return {"card": card, "groups": _with_scores(criteria_by_principle(assessment), card)}
+
+
+def _with_scores(groups: list[dict], card: scoring.ScoreCard) -> list[dict]:
     scores = {p.principle: p for p in card.principles}
     for group in groups:
         group["score"] = scores.get(group["principle"].key)
-    return {"card": card, "groups": groups}
+    return groups
 
 
 def assessment_sheet(assessment: Assessment) -> dict:
     """Everything answered, principle by principle: each group's rows are
-    (criterion, answer or None, attachments). Shared by the page and the PDF report."""
-    context = assessment_summary(assessment)
+    (criterion, answer or None, attachments), and the scorecard of those answers (four
+    queries). Shared by the page and the PDF report."""
+    groups = criteria_by_principle(assessment)
     answers = {a.criterion_id: a for a in assessment.answers.all()}
     attachments = attachments_by_criterion(assessment)
-    for group in context["groups"]:
+    criteria = [criterion for group in groups for criterion in group["criteria"]]
+    card = _scorecard(
+        assessment.framework,
+        [
+            scoring.CriterionSpec(
+                code=c.code, principle=c.principle.key, weight=c.weight, is_key=c.is_key
+            )
+            for c in criteria
+        ],
+        principle_weights(assessment.framework),
+        {
+            c.code: scoring.AnswerValue(
+                rating=answers[c.pk].rating, not_applicable=answers[c.pk].not_applicable
+            )
+            for c in criteria
+            if c.pk in answers
+        },
+    )
+    for group in _with_scores(groups, card):
         group["rows"] = [
             (c, answers.get(c.pk), attachments.get(c.pk, [])) for c in group["criteria"]
         ]
-    return context
+    return {"card": card, "groups": groups}
 
 
 def assessment_last_save(assessment: Assessment) -> tuple[User | None, datetime | None]:

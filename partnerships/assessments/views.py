@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,7 +39,13 @@ def get_assessment_for_user(request, pk) -> Assessment:
     """The assessment, if the user's agency may see it; 404 otherwise."""
     return get_object_or_404(
         Assessment.objects.for_user(request.user).select_related(
-            "proposal__agency", "assessor", "reviewer", "framework", "based_on", "revision"
+            "proposal__agency",
+            "assessor",
+            "reviewer",
+            "framework",
+            "based_on",
+            "revision",
+            "signed_review",
         ),
         pk=pk,
     )
@@ -93,39 +101,41 @@ def home(request):
 def assessment_detail(request, pk):
     assessment = get_assessment_for_user(request, pk)
     user = request.user
-    context = assessment_sheet(assessment)
+    can_edit = permissions.can_edit(user, assessment)
     content = revisions.assessed_content(assessment)
     gate = revisions.gate_views(content)
-    context.update(
-        {
-            "assessment": assessment,
-            "assessed": revisions.proposal_view(content),
-            "changes_since_decision": revisions.changes_since_decision(assessment),
-            "return_note": _return_note(assessment),
-            "audit_trail": assessment_changes(assessment)
-            if user.has_role(Role.OVERSIGHT)
-            else None,
-            "signed_review": getattr(assessment, "signed_review", None),
-            "hits": _hits_for(user, assessment, content),
-            "sanctions_list": SanctionsList.current(),
-            "partners": revisions.partner_views(content),
-            "gate_answers": gate,
-            "gate_complete": services.gate_is_complete(assessment),
-            "gate_concerns": revisions.gate_concerns(gate),
-            "timeline": assessment.status_changes.select_related("user"),
-            "can_edit": permissions.can_edit(user, assessment),
-            "can_withdraw": permissions.can_withdraw(user, assessment),
-            "can_start_review": permissions.can_start_review(user, assessment),
-            "can_decide": permissions.can_decide(user, assessment),
-            "submission_problems": workflow.submission_problems(assessment)
-            if permissions.can_edit(user, assessment)
-            else [],
-            "return_form": ReturnForm(prefix="return"),
-            "decision_form": DecisionForm(
-                assessment=assessment, initial={"outcome": _initial_outcome(assessment)}
-            ),
-        }
-    )
+    signed_review = getattr(assessment, "signed_review", None)
+    context = {
+        # Read only if rendered: a decided assessment's kept sections need none of it.
+        "sheet": SimpleLazyObject(lambda: assessment_sheet(assessment)),
+        # A signed decision never changes (the database refuses it), so its sections
+        # are rendered once per language and kept; the signed bytes are in the key.
+        "sheet_cache_seconds": settings.DECIDED_SHEET_CACHE_SECONDS
+        if assessment.is_decided and signed_review
+        else 0,
+        "assessment": assessment,
+        "assessed": revisions.proposal_view(content),
+        "changes_since_decision": revisions.changes_since_decision(assessment),
+        "return_note": _return_note(assessment),
+        "audit_trail": assessment_changes(assessment) if user.has_role(Role.OVERSIGHT) else None,
+        "signed_review": signed_review,
+        "hits": _hits_for(user, assessment, content),
+        "sanctions_list": SanctionsList.current(),
+        "partners": revisions.partner_views(content),
+        "gate_answers": gate,
+        "gate_complete": can_edit and services.gate_is_complete(assessment),
+        "gate_concerns": revisions.gate_concerns(gate),
+        "timeline": assessment.status_changes.select_related("user"),
+        "can_edit": can_edit,
+        "can_withdraw": permissions.can_withdraw(user, assessment),
+        "can_start_review": permissions.can_start_review(user, assessment),
+        "can_decide": permissions.can_decide(user, assessment),
+        "submission_problems": workflow.submission_problems(assessment) if can_edit else [],
+        "return_form": ReturnForm(prefix="return"),
+        "decision_form": DecisionForm(
+            assessment=assessment, initial={"outcome": _initial_outcome(assessment)}
+        ),
+    }
     return render(request, "assessments/detail.html", context)
 
 

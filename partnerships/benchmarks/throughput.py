@@ -35,9 +35,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def server_environment(database_url: str) -> dict[str, str]:
+def server_environment(database_url: str, **extra: str) -> dict[str, str]:
     return {
         **os.environ,
+        **extra,
         "DATABASE_URL": database_url,
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -48,10 +49,11 @@ def server_environment(database_url: str) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(*, database_url: str, workers: int = 2):
-    """A gunicorn serving the app; yields its port, stops it afterwards."""
+def gunicorn(*, database_url: str, workers: int = 2, **environment: str):
+    """A gunicorn serving the app (with these further environment variables); yields its
+    port, stops it afterwards."""
     port = free_port()
-    env = server_environment(database_url)
+    env = server_environment(database_url, **environment)
     python = sys.executable
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -194,12 +196,20 @@ class Load:
 def throughput_measure(
     *, database_url: str, username: str, password: str, detail_path: str, load: Load
 ) -> dict:
+    """Requests per second of the (decided) assessment page against /principles/, as
+    served (its principle sections rendered once and kept), and again rendering them on
+    every request (DECIDED_SHEET_CACHE_SECONDS=0): what a first view costs."""
     with gunicorn(database_url=database_url) as port:
         cookie = login(port, username, password)
         principles = load.requests_per_second(port, "/principles/", cookie)
         detail = load.requests_per_second(port, detail_path, cookie)
+    with gunicorn(database_url=database_url, DECIDED_SHEET_CACHE_SECONDS="0") as port:
+        cookie = login(port, username, password)
+        rendered = load.requests_per_second(port, detail_path, cookie)
     return {
         "assessment_detail_rps": round(detail, 1),
         "principles_rps": round(principles, 1),
         "ratio": round(detail / principles, 3) if principles else None,
+        "assessment_detail_rendered_each_time_rps": round(rendered, 1),
+        "ratio_rendered_each_time": round(rendered / principles, 3) if principles else None,
     }

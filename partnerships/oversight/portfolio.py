@@ -2,8 +2,10 @@
 
 The portfolio counts each proposal once, by its newest assessment that was not
 withdrawn. Its figures are copied, one narrow row per proposal, into
-`LatestAssessment` (kept by assessments/latest.py); every function here takes those
-rows in scope (a queryset) and answers with a few queries whatever the portfolio's size.
+`LatestAssessment`, and the partners it counts into `PortfolioPartner` (both kept by
+assessments/latest.py). The functions here take those rows in scope (querysets) and
+answer with a few queries whatever the portfolio's size: most figures are read from
+one pass over the entries (`portfolio_groups`).
 """
 
 import math
@@ -12,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
@@ -20,18 +23,20 @@ from partnerships.accounts.models import Agency
 from partnerships.accounts.scoping import visible_to
 from partnerships.assessments.choices import DECIDED_STATUSES, REVIEW_STATUSES
 from partnerships.assessments.latest import PRINCIPLES
-from partnerships.assessments.models import Answer, LatestAssessment, RevisionPartner
+from partnerships.assessments.models import Answer, LatestAssessment, PortfolioPartner
 from partnerships.oversight.models import RepresentationTarget
 from partnerships.partners.economies import EconomyGroup
+from partnerships.partners.models import Partner
 from partnerships.principles.models import Principle
-from partnerships.proposals.models import PartnerRole, ProposalPartner
+from partnerships.proposals.models import PartnerRole
 
-# A decided assessment counts what was decided (its pinned revision), not the proposal
-# as edited since; the others count the proposal as it stands.
-PINNED = Q(pinned_revision__isnull=False)
 # Scores count once an assessor stands by them: submitted, under review or decided.
 SCORED = sorted(REVIEW_STATUSES | DECIDED_STATUSES)
 GROUPINGS = ("economy_group", "region")
+# The trend's column for each decision.
+TREND_COLUMNS = {
+    "engage": "engage", "engage_with_conditions": "conditions", "do_not_engage": "do_not_engage",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -42,158 +47,243 @@ class PortfolioFilter:
     partner_type: str = ""
 
 
-def scoped_entries(user, portfolio_filter: PortfolioFilter) -> QuerySet[LatestAssessment]:
-    """The proposals the figures count (by their counted assessment): visible to the
-    user, filtered."""
-    entries = visible_to(LatestAssessment.objects.filter(counted__isnull=False), user, "agency_id")
+def _in_scope(rows: QuerySet, user, portfolio_filter: PortfolioFilter) -> QuerySet:
+    """`LatestAssessment` or `PortfolioPartner` rows (both carry the counted
+    assessment's agency and date) visible to the user, in the agency and period."""
+    rows = visible_to(rows, user, "agency_id")
     if portfolio_filter.agency:
-        entries = entries.filter(agency=portfolio_filter.agency)
+        rows = rows.filter(agency=portfolio_filter.agency)
     # A period is a range of instants (not `created_at__date`, which no index answers):
     # from the start of its first day to the start of the day after its last.
     if portfolio_filter.start:
-        entries = entries.filter(created_at__gte=_day_start(portfolio_filter.start))
+        rows = rows.filter(created_at__gte=_day_start(portfolio_filter.start))
     if portfolio_filter.end:
-        entries = entries.filter(
-            created_at__lt=_day_start(portfolio_filter.end + timedelta(days=1))
-        )
-    if portfolio_filter.partner_type:
-        # IN (uncorrelated) rather than EXISTS: OR-ed, each is one hashed set, not a
-        # subquery per row.
-        partner_type = portfolio_filter.partner_type
-        entries = entries.filter(
-            Q(
-                pinned_revision__in=RevisionPartner.objects.filter(
-                    partner_type=partner_type
-                ).values("revision_id")
-            )
-            | Q(
-                pinned_revision__isnull=True,
-                proposal__in=ProposalPartner.objects.filter(
-                    partner__partner_type=partner_type
-                ).values("proposal_id"),
-            )
-        )
-    return entries
+        rows = rows.filter(created_at__lt=_day_start(portfolio_filter.end + timedelta(days=1)))
+    return rows
 
 
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def scoped_partners(user, portfolio_filter: PortfolioFilter) -> QuerySet[PortfolioPartner]:
+    """The partners the figures count, of the proposals in scope (of the type, if one
+    is asked for)."""
+    partners = _in_scope(PortfolioPartner.objects.all(), user, portfolio_filter)
+    if portfolio_filter.partner_type:
+        # Of the type as its pinned revision classified it, or else as the registry says
+        # (a hashed set of partners, not a join).
+        partner_type = portfolio_filter.partner_type
+        partners = partners.filter(
+            Q(pinned=True, partner_type=partner_type)
+            | Q(pinned=False, partner__in=Partner.objects.filter(partner_type=partner_type))
+        )
+    return partners
+
+
+def scoped_entries(user, portfolio_filter: PortfolioFilter) -> QuerySet[LatestAssessment]:
+    """The proposals the figures count (by their counted assessment): visible to the
+    user, filtered; with a partner type, those with a partner of that type."""
+    entries = _in_scope(
+        LatestAssessment.objects.filter(counted__isnull=False), user, portfolio_filter
+    )
+    if portfolio_filter.partner_type:
+        # IN (uncorrelated) rather than EXISTS: one hashed set, not a subquery per row.
+        entries = entries.filter(
+            proposal_id__in=scoped_partners(user, portfolio_filter).values("proposal_id")
+        )
+    return entries
+
+
 def scored(entries: QuerySet[LatestAssessment]) -> QuerySet[LatestAssessment]:
     return entries.filter(status__in=SCORED)
 
 
-def counts_by_agency(entries: QuerySet[LatestAssessment]) -> list[dict]:
-    """[{"agency": "UNDP", "status": "approved", "outcome": "engage", "n": 3}, ...]: one
-    pass answers both the status and the outcome (decision, or "pending") tables."""
-    return list(
-        entries.values("status", "outcome", agency_acronym=F("agency__acronym"))
-        .annotate(n=Count("pk"))
-        .order_by("agency_acronym", "status", "outcome")
+def portfolio_groups(entries: QuerySet[LatestAssessment]) -> list[dict]:
+    """The entries counted and summed by agency, status, decision and quarter, in one
+    pass: the counts, principle averages, trend and decision count below are read from
+    these groups (a few hundred rows whatever the portfolio's size)."""
+    groups = list(
+        entries.annotate(quarter=TruncQuarter("created_at"))
+        # By the agency's key, not its acronym (a join): the planner's statistics of
+        # these four keys (migration assessments 0010) let it hash the few groups.
+        .values("status", "outcome", "quarter", "agency_id")
+        .annotate(
+            n=Count("pk"),
+            decided=Count("decision_seconds"),
+            overall_sum=Sum("overall_score"),
+            overall_count=Count("overall_score"),
+            **{f"sum_{n}": Sum(f"principle_{n}") for n in PRINCIPLES},
+            **{f"count_{n}": Count(f"principle_{n}") for n in PRINCIPLES},
+        )
+        .order_by()
     )
+    acronyms = dict(Agency.objects.values_list("pk", "acronym"))
+    for group in groups:
+        group["agency_acronym"] = acronyms[group["agency_id"]]
+    return groups
 
 
-def principle_averages(entries: QuerySet[LatestAssessment]) -> list[dict]:
+def counts_by_agency(groups: list[dict]) -> list[dict]:
+    """[{"agency_acronym": "UNDP", "status": "approved", "outcome": "engage", "n": 3}, ...]:
+    one list answers both the status and the outcome (decision, or "pending") tables."""
+    counts: Counter = Counter()
+    for group in groups:
+        counts[group["agency_acronym"], group["status"], group["outcome"]] += group["n"]
+    return [
+        {"agency_acronym": agency, "status": status, "outcome": outcome, "n": n}
+        for (agency, status, outcome), n in sorted(counts.items())
+    ]
+
+
+def _average(total, count: int) -> Decimal | None:
+    return Decimal(total) / count if count else None
+
+
+def principle_averages(groups: list[dict]) -> list[dict]:
     """Each principle's average score over the scored assessments, and how many had one."""
-    figures = scored(entries).aggregate(
-        **{f"average_{n}": Avg(f"principle_{n}") for n in PRINCIPLES},
-        **{f"assessments_{n}": Count(f"principle_{n}") for n in PRINCIPLES},
-    )
+    scored_groups = [group for group in groups if group["status"] in SCORED]
+    sums = {n: sum(g[f"sum_{n}"] or 0 for g in scored_groups) for n in PRINCIPLES}
+    counts = {n: sum(g[f"count_{n}"] for g in scored_groups) for n in PRINCIPLES}
     return [
         {
             "principle__number": principle.number,
             "principle__key": principle.key,
             "principle__short_name_en": principle.short_name_en,
             "principle__short_name_zh": principle.short_name_zh,
-            "average": figures[f"average_{principle.number}"],
-            "assessments": figures[f"assessments_{principle.number}"],
+            "average": _average(sums[principle.number], counts[principle.number]),
+            "assessments": counts[principle.number],
         }
         for principle in Principle.objects.order_by("number")
-        if figures.get(f"assessments_{principle.number}")
+        if counts.get(principle.number)
     ]
 
 
-def criteria_not_met(
-    entries: QuerySet[LatestAssessment], *, key_only=False, limit=10
-) -> list[dict]:
-    answers = Answer.objects.filter(
-        rating=0, assessment_id__in=scored(entries).values("counted_id")
+def quarterly_trend(groups: list[dict]) -> list[dict]:
+    """Per quarter: the proposals counted, their decisions, and the average overall
+    score of the scored ones."""
+    quarters: dict = defaultdict(
+        lambda: {"n": 0, "engage": 0, "conditions": 0, "do_not_engage": 0, "sum": 0, "count": 0}
     )
-    if key_only:
-        answers = answers.filter(criterion__is_key=True)
-    return list(
-        answers.values("criterion__code", "criterion__question_en", "criterion__question_zh")
+    for group in groups:
+        quarter = quarters[group["quarter"]]
+        quarter["n"] += group["n"]
+        if group["outcome"] in TREND_COLUMNS:
+            quarter[TREND_COLUMNS[group["outcome"]]] += group["n"]
+        if group["status"] in SCORED:
+            quarter["sum"] += group["overall_sum"] or 0
+            quarter["count"] += group["overall_count"]
+    return [
+        {
+            "quarter": start,
+            **{key: figures[key] for key in ("n", "engage", "conditions", "do_not_engage")},
+            "average": _average(figures["sum"], figures["count"]),
+        }
+        for start, figures in sorted(quarters.items())
+    ]
+
+
+def criteria_not_met(entries: QuerySet[LatestAssessment], *, limit=10) -> dict[str, list]:
+    """The criteria most often rated "not met" (0) in the scored assessments: {"all":
+    the first `limit`, "key": the first `limit` of the key criteria}, from one query."""
+    counts = list(
+        Answer.objects.filter(rating=0, assessment_id__in=scored(entries).values("counted_id"))
+        .values(
+            "criterion__code",
+            "criterion__question_en",
+            "criterion__question_zh",
+            "criterion__is_key",
+        )
         # COUNT(*): the partial index alone answers it (no row needs reading).
         .annotate(n=Count("*"))
-        .order_by("-n", "criterion__code")[:limit]
+        .order_by("-n", "criterion__code")
     )
+    return {
+        "all": counts[:limit],
+        "key": [row for row in counts if row["criterion__is_key"]][:limit],
+    }
 
 
-def decision_times(entries: QuerySet[LatestAssessment]) -> dict:
-    """Median and 90th percentile of submission → decision (nearest rank), and the count."""
-    decided = entries.filter(decision_seconds__isnull=False).order_by("decision_seconds")
-    count = decided.count()
+class NearestRank(Aggregate):
+    """PostgreSQL's `percentile_disc`: the first value, in order, whose rank reaches the
+    fraction of the count (the nearest-rank percentile)."""
 
-    def percentile(p: float) -> timedelta | None:
-        if not count:
-            return None
-        rank = max(1, math.ceil(p * count))
-        return timedelta(seconds=decided.values_list("decision_seconds", flat=True)[rank - 1])
+    template = "PERCENTILE_DISC(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
 
-    return {"count": count, "median": percentile(0.5), "p90": percentile(0.9)}
+    def __init__(self, expression, *, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
 
 
-def representation(entries: QuerySet[LatestAssessment], partner_type: str = "") -> dict:
-    """Partners of the proposals in scope, and their value, by economy group and by
-    region: {"economy_group": {"rows": [...], "total": n}, "region": {...}}.
+def decision_times(entries: QuerySet[LatestAssessment], count: int) -> dict:
+    """Median and 90th percentile of submission → decision (nearest rank) of the `count`
+    decided entries (from `portfolio_groups`), and that count."""
+    decided = entries.filter(decision_seconds__isnull=False)
+    if not count:
+        return {"count": 0, "median": None, "p90": None}
+    if connection.vendor == "postgresql":  # one pass
+        seconds = decided.aggregate(
+            median=NearestRank("decision_seconds", fraction=0.5),
+            p90=NearestRank("decision_seconds", fraction=0.9),
+        )
+    else:  # the value at each rank, in order
+        ordered = decided.order_by("decision_seconds").values_list("decision_seconds", flat=True)
+        seconds = {
+            name: ordered[max(1, math.ceil(fraction * count)) - 1]
+            for name, fraction in (("median", 0.5), ("p90", 0.9))
+        }
+    return {"count": count, **{name: timedelta(seconds=value) for name, value in seconds.items()}}
 
-    A proposal's value counts once, for its lead partner (or, without one, for none).
-    With a partner type, only partners of that type count.
-    """
-    live = ProposalPartner.objects.filter(
-        proposal_id__in=entries.exclude(PINNED).values("proposal_id")
+
+def representation(partners: QuerySet[PortfolioPartner]) -> dict:
+    """Partners of the proposals in scope (`scoped_partners`), and their value, by
+    economy group and by region: {"economy_group": {"rows": [...], "total": n},
+    "region": {...}}. A proposal's value counts once, for its lead partner (or, without
+    one, for none)."""
+    partners = partners.order_by()
+    pinned, live = partners.filter(pinned=True), partners.filter(pinned=False)
+    # Pinned partners as then classified, live ones as the registry says: each branch
+    # reads what it needs alone (one CASE over both would hide the groups' number from
+    # the planner, which then sorts on disk).
+    classified = (
+        pinned.values_list("partner_id", "economy_group", "region")
+        .distinct()
+        .union(
+            Partner.objects.filter(pk__in=live.values("partner_id"))
+            .values_list("pk", "economy_group", "region")
+            .order_by(),
+            all=True,
+        )
     )
-    pinned = RevisionPartner.objects.filter(
-        revision_id__in=entries.filter(PINNED).values("pinned_revision_id")
-    )
-    if partner_type:
-        live = live.filter(partner__partner_type=partner_type)
-        pinned = pinned.filter(partner_type=partner_type)
-    # Each partner counts once in its group, whether pinned or live (UNION drops repeats).
-    partners = list(
-        live.values_list("partner_id", "partner__economy_group", "partner__region")
-        .order_by()
-        .union(pinned.values_list("partner_id", "economy_group", "region").order_by())
+    partner_counts = _distinct_partners(classified)
+    leads = {"role": PartnerRole.LEAD, "value__isnull": False}
+    values = (
+        pinned.filter(**leads)
+        .values_list("economy_group", "region", "currency")
+        .annotate(total=Sum("value"))
+        .union(
+            live.filter(**leads)
+            .values_list("partner__economy_group", "partner__region", "currency")
+            .annotate(total=Sum("value")),
+            all=True,
+        )
     )
     totals: dict[str, dict[tuple, Decimal]] = {by: defaultdict(Decimal) for by in GROUPINGS}
-    for rows in (
-        live.filter(role=PartnerRole.LEAD, proposal__value__isnull=False)
-        .values(
-            economy_group=F("partner__economy_group"),
-            region=F("partner__region"),
-            currency=F("proposal__currency"),
-        )
-        .annotate(total=Sum("proposal__value")),
-        # The pinned revisions' values, from their copies on the portfolio's rows.
-        _pinned_values(entries, partner_type),
-    ):
-        for row in rows.order_by():
-            for by in GROUPINGS:
-                totals[by][row[by], row["currency"]] += row["total"]
+    for group, region, currency, total in values:
+        totals["economy_group"][group, currency] += total
+        totals["region"][region, currency] += total
     targets = dict(RepresentationTarget.objects.values_list("economy_group", "target_share"))
     return {
         # A partner whose group changed since a decision stands once in each of its
         # groups, but once only in a region it kept (and the other way round).
         "economy_group": _group_rows(
-            Counter(group for _pk, group in {(pk, group) for pk, group, _region in partners}),
+            partner_counts["economy_group"],
             totals["economy_group"],
             keys=list(EconomyGroup.values),
             label=lambda key: EconomyGroup(key).label,
             targets=targets,
         ),
         "region": _group_rows(
-            Counter(region for _pk, region in {(pk, region) for pk, _group, region in partners}),
+            partner_counts["region"],
             totals["region"],
             keys=None,
             label=lambda key: key,
@@ -202,21 +292,24 @@ def representation(entries: QuerySet[LatestAssessment], partner_type: str = "") 
     }
 
 
-def _pinned_values(entries: QuerySet[LatestAssessment], partner_type: str) -> QuerySet:
-    entries = entries.filter(PINNED, pinned_value__isnull=False).exclude(
-        pinned_lead_economy_group=""
-    )
-    if partner_type:  # the lead partner must be of the type
-        entries = entries.filter(
-            pinned_revision__in=RevisionPartner.objects.filter(
-                role=PartnerRole.LEAD, partner_type=partner_type
-            ).values("revision_id")
+def _distinct_partners(classified: QuerySet) -> dict[str, Counter]:
+    """{"economy_group": Counter, "region": Counter} of partners, each counted once in a
+    group or region, from (partner, group, region) rows: counted in the database, which
+    answers a few rows instead of one per partner."""
+    sql, params = classified.query.sql_with_params()
+    counts: dict[str, Counter] = {by: Counter() for by in GROUPINGS}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH classified (partner_id, economy_group, region) AS ({sql}) "
+            + " UNION ALL ".join(
+                f"SELECT '{by}', {by}, COUNT(DISTINCT partner_id) FROM classified GROUP BY {by}"
+                for by in GROUPINGS
+            ),
+            params,
         )
-    return entries.values(
-        economy_group=F("pinned_lead_economy_group"),
-        region=F("pinned_lead_region"),
-        currency=F("pinned_currency"),
-    ).annotate(total=Sum("pinned_value"))
+        for by, key, count in cursor.fetchall():
+            counts[by][key] = count
+    return counts
 
 
 def _group_rows(partners: Counter, totals: dict, *, keys, label, targets) -> dict:
@@ -242,18 +335,3 @@ def _group_rows(partners: Counter, totals: dict, *, keys, label, targets) -> dic
             }
         )
     return {"rows": rows, "total": total}
-
-
-def quarterly_trend(entries: QuerySet[LatestAssessment]) -> list[dict]:
-    return list(
-        entries.annotate(quarter=TruncQuarter("created_at"))
-        .values("quarter")
-        .annotate(
-            n=Count("pk"),
-            engage=Count("pk", filter=Q(outcome="engage")),
-            conditions=Count("pk", filter=Q(outcome="engage_with_conditions")),
-            do_not_engage=Count("pk", filter=Q(outcome="do_not_engage")),
-            average=Avg("overall_score", filter=Q(status__in=SCORED)),
-        )
-        .order_by("quarter")
-    )

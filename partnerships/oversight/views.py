@@ -55,18 +55,24 @@ def dashboard(request):
     portfolio_filter = form.portfolio_filter()
     entries = portfolio.scoped_entries(request.user, portfolio_filter)
 
-    counts = portfolio.counts_by_agency(entries)
+    groups_of_entries = portfolio.portfolio_groups(entries)
+    counts = portfolio.counts_by_agency(groups_of_entries)
     agencies = sorted({row["agency_acronym"] for row in counts})
-    averages = portfolio.principle_averages(entries)
+    averages = portfolio.principle_averages(groups_of_entries)
     for row in averages:
         row["name"] = (
             row["principle__short_name_zh"] if is_chinese() else row["principle__short_name_en"]
         )
     weakest = min(averages, key=lambda row: row["average"], default=None)
-    representation = portfolio.representation(entries, portfolio_filter.partner_type)
+    representation = portfolio.representation(
+        portfolio.scoped_partners(request.user, portfolio_filter)
+    )
     groups, regions = representation["economy_group"], representation["region"]
-    trend = portfolio.quarterly_trend(entries)
-    times = portfolio.decision_times(entries)
+    trend = portfolio.quarterly_trend(groups_of_entries)
+    times = portfolio.decision_times(
+        entries, count=sum(group["decided"] for group in groups_of_entries)
+    )
+    not_met = portfolio.criteria_not_met(entries)
 
     def pivot(field, values):
         table = {agency: dict.fromkeys(values, 0) for agency in agencies}
@@ -89,8 +95,8 @@ def dashboard(request):
         "outcome_table": outcome_table,
         "averages": averages,
         "weakest": weakest,
-        "not_met": portfolio.criteria_not_met(entries),
-        "key_failures": portfolio.criteria_not_met(entries, key_only=True),
+        "not_met": not_met["all"],
+        "key_failures": not_met["key"],
         "times": {**times, "median_days": _days(times["median"]), "p90_days": _days(times["p90"])},
         "groups": groups,
         "regions": regions,

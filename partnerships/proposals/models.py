@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -74,16 +74,30 @@ class ProposalQuerySet(FreezableQuerySet):
         return queryset
 
     def update(self, **kwargs):
+        """The portfolio's copies (assessments.LatestAssessment and PortfolioPartner)
+        follow an agency or value set on many proposals at once."""
         agency = kwargs.get("agency", kwargs.get("agency_id"))
         if agency is not None:
             moved = self.exclude(agency_id=getattr(agency, "pk", agency))
             if moved.filter(Proposal.agency_fixed_q()).exists():
                 raise FrozenRecordError(AGENCY_FIXED_MESSAGE)
-            # The portfolio's copy of the agency (assessments.LatestAssessment) moves too.
-            apps.get_model("assessments", "LatestAssessment").objects.filter(
-                proposal__in=self.values("pk")
-            ).update(agency_id=getattr(agency, "pk", agency))
-        return super().update(**kwargs)
+            for copy in ("LatestAssessment", "PortfolioPartner"):
+                apps.get_model("assessments", copy).objects.filter(
+                    proposal__in=self.values("pk")
+                ).update(agency_id=getattr(agency, "pk", agency))
+        revalued = {"value", "currency"} & kwargs.keys()
+        # Read before the update, which may change what the queryset selects.
+        pks = list(self.values_list("pk", flat=True)) if revalued else []
+        updated = super().update(**kwargs)
+        if revalued:
+            own = Proposal.objects.filter(pk=OuterRef("proposal_id"))
+            apps.get_model("assessments", "PortfolioPartner").objects.filter(
+                proposal__in=pks, pinned=False, role=PartnerRole.LEAD
+            ).update(
+                value=Subquery(own.values("value")[:1]),
+                currency=Subquery(own.values("currency")[:1]),
+            )
+        return updated
 
 
 class Proposal(Freezable):

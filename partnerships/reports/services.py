@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from partnerships.accounts.models import User
 from partnerships.assessments import workflow
 from partnerships.assessments.models import Assessment
-from partnerships.reports.documents import render_review_pdf, report_id, signer_role
+from partnerships.reports.documents import (
+    collector_paused,
+    render_review_pdf,
+    report_id,
+    signer_role,
+)
 from partnerships.reports.models import SignedReview
 from partnerships.reports.signing import (
     SigningError,
@@ -60,6 +65,11 @@ def review_decide(
 def render_signed_pdf(*, assessment: Assessment, user: User, language: str) -> bytes:
     """The final report of `assessment`, rendered in `language` and signed for `user`."""
     signing_signer()  # fail early, before rendering, when no key is configured
+    with collector_paused():  # one garbage collection for the render and the signature
+        return _render_and_sign(assessment=assessment, user=user, language=language)
+
+
+def _render_and_sign(*, assessment: Assessment, user: User, language: str) -> bytes:
     pdf, box = render_review_pdf(assessment, language=language, draft=False, signer=user)
     if box is None:
         raise RuntimeError("The report template has no signature box.")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from asn1crypto import pem, x509
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -105,54 +106,99 @@ def trust_roots() -> list[x509.Certificate]:
     return roots
 
 
-def _signature_status(result: Verification, data: bytes):
-    """The file's reader and its last signature's status, or None when there is none to
-    validate (the failed check says why)."""
+@dataclass(frozen=True)
+class SignatureFacts:
+    """What the file's last signature and embedded record say, in no language: a pure
+    function of the bytes and the trust roots (and of the day, through the certificates'
+    validity), so a page may reuse it for the same bytes (`signature_facts`)."""
+
+    unreadable: str = ""  # why the file could not be read as a PDF
+    present: bool = False
+    validation_error: str = ""  # why its signature could not be validated
+    intact: bool = False  # intact and valid
+    whole_file: bool = False
+    trusted: bool = False
+    signer: str = ""
+    record: dict | None = None
+    record_error: str = ""  # why the embedded record could not be read
+
+
+def _read_signature_facts(data: bytes) -> SignatureFacts:
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
     except Exception as error:  # a damaged or hostile file: say so, never crash
-        result.add(_("Readable PDF"), False, str(error)[:200])
-        return None
-    if not result.add(
-        _("Digital signature present"), bool(signatures), "" if signatures else _("none found")
-    ):
-        return None
+        return SignatureFacts(unreadable=str(error)[:200])
+    if not signatures:
+        return SignatureFacts()
     try:
         status = validate_pdf_signature(
             signatures[-1], ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
         )
     except Exception as error:
-        result.add(_("Signature intact"), False, str(error)[:200])
-        return None
-    return reader, status
+        return SignatureFacts(present=True, validation_error=str(error)[:200])
+    record, record_error = None, ""
+    try:
+        record = embedded_record(reader)
+    except Exception as error:  # an unreadable record is a finding, not a crash
+        record_error = str(error)[:200]
+    return SignatureFacts(
+        present=True,
+        intact=bool(status.intact and status.valid),
+        whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        trusted=bool(status.trusted),
+        signer=status.signing_cert.subject.human_friendly,
+        record=record,
+        record_error=record_error,
+    )
 
 
-def _signature_checks(result: Verification, status) -> bool:
+def signature_facts(data: bytes, *, reuse: bool = False) -> SignatureFacts:
+    """The facts of `data`'s signature. With `reuse`, a result found for the same bytes
+    and trust roots within SIGNATURE_CHECK_REUSE_SECONDS: pages showing a stored review
+    read it on every view, and validating the signature is most of their time. A changed
+    byte is other bytes, so it is validated afresh; the commands and the public page
+    always validate."""
+    if not reuse:
+        return _read_signature_facts(data)
+    roots = hashlib.sha256(b"".join(root.dump() for root in trust_roots())).hexdigest()
+    key = f"signature-facts:{hashlib.sha256(data).hexdigest()}:{roots}"
+    facts = cache.get(key)
+    if facts is None:
+        facts = _read_signature_facts(data)
+        cache.set(key, facts, settings.SIGNATURE_CHECK_REUSE_SECONDS)
+    return facts
+
+
+def _signature_checks(result: Verification, facts: SignatureFacts) -> bool:
     """Whether the signature vouches for the whole file."""
+    if facts.unreadable:
+        result.add(_("Readable PDF"), False, facts.unreadable)
+        return False
+    if not result.add(
+        _("Digital signature present"), facts.present, "" if facts.present else _("none found")
+    ):
+        return False
+    if facts.validation_error:
+        result.add(_("Signature intact"), False, facts.validation_error)
+        return False
     intact = result.add(
         _("Signature intact"),
-        status.intact and status.valid,
-        "" if status.intact and status.valid else _("the signed content was changed"),
+        facts.intact,
+        "" if facts.intact else _("the signed content was changed"),
     )
     whole = result.add(
         _("Signature covers the whole file"),
-        status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        ""
-        if status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-        else _("content was added after signing"),
+        facts.whole_file,
+        "" if facts.whole_file else _("content was added after signing"),
     )
-    trusted = result.add(
-        _("Signed by a trusted certificate"),
-        status.trusted,
-        status.signing_cert.subject.human_friendly,
-    )
+    trusted = result.add(_("Signed by a trusted certificate"), facts.trusted, facts.signer)
     return bool(intact and whole and trusted)
 
 
-def _stored_review_check(result: Verification, data: bytes) -> None:
+def _stored_review_check(result: Verification, data: bytes, stored: SignedReview | None) -> None:
     sha256 = hashlib.sha256(data).hexdigest()
-    review = (
+    review = stored or (
         SignedReview.objects.select_related("assessment__proposal__agency", "assessment__revision")
         .filter(sha256=sha256)
         .first()
@@ -175,13 +221,12 @@ def _stored_review_check(result: Verification, data: bytes) -> None:
     result.add(_("Matches a review stored by this app"), True, review.report_id)
 
 
-def _record_checks(result: Verification, reader: PdfFileReader) -> None:
+def _record_checks(result: Verification, facts: SignatureFacts) -> None:
     name = _("Record of the decision embedded")
-    try:
-        record = embedded_record(reader)
-    except Exception as error:  # an unreadable record is a finding, not a crash
-        result.add(name, False, str(error)[:200])
+    if facts.record_error:
+        result.add(name, False, facts.record_error)
         return
+    record = facts.record
     if record is None:
         result.add(
             name,
@@ -209,19 +254,21 @@ def _record_checks(result: Verification, reader: PdfFileReader) -> None:
         result.add(_("The database matches the signed review"), True)
 
 
-def verify_review_pdf(data: bytes) -> Verification:
+def verify_review_pdf(
+    data: bytes, *, stored: SignedReview | None = None, reuse_signature_check: bool = False
+) -> Verification:
     """Check the signature (intact, covering the whole file, by a trusted certificate),
-    that the file is, byte for byte, a review stored by this app, and that the database
-    still says what the record embedded in it says."""
+    that the file is, byte for byte, a review stored by this app (`stored` when the
+    caller has it already), and that the database still says what the record embedded in
+    it says (always read afresh)."""
     result = Verification()
-    signed = _signature_status(result, data)
-    if signed is None:
+    facts = signature_facts(data, reuse=reuse_signature_check)
+    vouched = _signature_checks(result, facts)
+    if not (facts.present and not facts.unreadable and not facts.validation_error):
         return result
-    reader, status = signed
-    vouched = _signature_checks(result, status)
-    _stored_review_check(result, data)
+    _stored_review_check(result, data, stored)
     if vouched:
-        _record_checks(result, reader)
+        _record_checks(result, facts)
     return result
 
 
@@ -239,9 +286,11 @@ class Integrity:
         return not self.problems
 
 
-def stored_review_integrity(review: SignedReview) -> Integrity:
+def stored_review_integrity(
+    review: SignedReview, *, reuse_signature_check: bool = False
+) -> Integrity:
     """Its stored bytes against their SHA-256, their signature, and the embedded record
-    against the database."""
+    against the database. `reuse_signature_check`: see `signature_facts`."""
     data = bytes(review.pdf)
     actual = hashlib.sha256(data).hexdigest()
     if actual != review.sha256:
@@ -251,7 +300,7 @@ def stored_review_integrity(review: SignedReview) -> Integrity:
         ) % {"actual": actual, "expected": review.sha256}
         # Nothing else in a damaged file can be relied upon.
         return Integrity(problems=[problem], damaged=True)
-    result = verify_review_pdf(data)
+    result = verify_review_pdf(data, stored=review, reuse_signature_check=reuse_signature_check)
     integrity = Integrity(differences=result.differences)
     for check in result.checks:
         if check.lines:

@@ -22,4 +22,7 @@ def signed_record_status(assessment):
     review = getattr(assessment, "signed_review", None)
     if review is None:
         return {"review": None, "unsigned_decision": assessment.is_decided}
-    return {"review": review, "integrity": stored_review_integrity(review)}
+    return {
+        "review": review,
+        "integrity": stored_review_integrity(review, reuse_signature_check=True),
+    }
