@@ -122,6 +122,11 @@ class SignatureFacts:
     record: dict | None = None
     record_error: str = ""  # why the embedded record could not be read
 
+    @property
+    def validated(self) -> bool:
+        """A signature was found and validated (whatever the outcome)."""
+        return self.present and not self.validation_error
+
 
 def _read_signature_facts(data: bytes) -> SignatureFacts:
     try:
@@ -264,7 +269,7 @@ def verify_review_pdf(
     result = Verification()
     facts = signature_facts(data, reuse=reuse_signature_check)
     vouched = _signature_checks(result, facts)
-    if not (facts.present and not facts.unreadable and not facts.validation_error):
+    if not facts.validated:
         return result
     _stored_review_check(result, data, stored)
     if vouched:
