@@ -434,6 +434,30 @@ def test_a_signed_decisions_sections_are_rendered_once_per_language(
     assert principle.short_name_zh in chinese
 
 
+def test_a_signed_decision_without_a_pinned_revision_shows_the_proposal_as_it_stands(
+    client, assessor, signed
+):
+    """Decided before revisions were pinned: its page shows the live proposal, so that
+    part is never kept."""
+    from tests.test_records import as_database_superuser
+
+    with as_database_superuser() as cursor:
+        cursor.execute(
+            "UPDATE assessments_assessment SET revision_id = NULL WHERE id = %s",
+            [signed.assessment_id],
+        )
+    url = f"/assessments/{signed.assessment_id}/"
+    client.force_login(assessor)
+    assert "Decided before the app pinned" in client.get(url).content.decode()
+    with as_database_superuser() as cursor:
+        cursor.execute(
+            "UPDATE proposals_proposal SET requests_un_name_or_emblem = %s, "
+            "un_name_or_emblem_use = %s WHERE id = %s",
+            [True, "A logo asked for after the decision", signed.assessment.proposal_id],
+        )
+    assert "A logo asked for after the decision" in client.get(url).content.decode()
+
+
 def test_an_undecided_assessments_page_shows_each_change_at_once(client, assessor, draft):
     url = f"/assessments/{draft.pk}/"
     client.force_login(assessor)

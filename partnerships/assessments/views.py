@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,15 +36,11 @@ Status = AssessmentStatus
 
 def get_assessment_for_user(request, pk) -> Assessment:
     """The assessment, if the user's agency may see it; 404 otherwise."""
+    # The rows every page needs, and no more: each further join costs more (Django's
+    # compiling, the planner) than reading a small row (assessor, framework) on its own.
     return get_object_or_404(
         Assessment.objects.for_user(request.user).select_related(
-            "proposal__agency",
-            "assessor",
-            "reviewer",
-            "framework",
-            "based_on",
-            "revision",
-            "signed_review",
+            "proposal__agency", "revision", "signed_review"
         ),
         pk=pk,
     )
@@ -105,14 +100,11 @@ def assessment_detail(request, pk):
     content = revisions.assessed_content(assessment)
     gate = revisions.gate_views(content)
     signed_review = getattr(assessment, "signed_review", None)
+    can_decide = permissions.can_decide(user, assessment)
     context = {
-        # Read only if rendered: a decided assessment's kept sections need none of it.
+        # Read only if rendered: a signed decision's kept sections need none of it
+        # (the template's signed_decision_fragment).
         "sheet": SimpleLazyObject(lambda: assessment_sheet(assessment)),
-        # A signed decision never changes (the database refuses it), so its sections
-        # are rendered once per language and kept; the signed bytes are in the key.
-        "sheet_cache_seconds": settings.DECIDED_SHEET_CACHE_SECONDS
-        if assessment.is_decided and signed_review
-        else 0,
         "assessment": assessment,
         "assessed": revisions.proposal_view(content),
         "changes_since_decision": revisions.changes_since_decision(assessment),
@@ -129,13 +121,14 @@ def assessment_detail(request, pk):
         "can_edit": can_edit,
         "can_withdraw": permissions.can_withdraw(user, assessment),
         "can_start_review": permissions.can_start_review(user, assessment),
-        "can_decide": permissions.can_decide(user, assessment),
+        "can_decide": can_decide,
         "submission_problems": workflow.submission_problems(assessment) if can_edit else [],
-        "return_form": ReturnForm(prefix="return"),
-        "decision_form": DecisionForm(
-            assessment=assessment, initial={"outcome": _initial_outcome(assessment)}
-        ),
     }
+    if can_decide:
+        context["return_form"] = ReturnForm(prefix="return")
+        context["decision_form"] = DecisionForm(
+            assessment=assessment, initial={"outcome": _initial_outcome(assessment)}
+        )
     return render(request, "assessments/detail.html", context)
 
 

@@ -95,11 +95,14 @@ def _principle_scores(assessment: Assessment) -> dict[str, dict]:
     }
 
 
-def decided_record(assessment: Assessment) -> dict:
-    """The record of `assessment` as the database holds it now."""
-    assessment = Assessment.objects.select_related(
-        "proposal__agency", "framework", "assessor", "reviewer", "revision", "signed_review"
-    ).get(pk=assessment.pk)
+def decided_record(assessment: Assessment, *, reread: bool = True) -> dict:
+    """The record of `assessment` as the database holds it now. `reread=False`: the
+    assessment was read from the database by the caller for this (a verification of a
+    stored review), so its row is not read again; its related rows are, if not loaded."""
+    if reread:  # what is signed comes from the database, never from an object in memory
+        assessment = Assessment.objects.select_related(
+            "proposal__agency", "framework", "assessor", "reviewer", "revision", "signed_review"
+        ).get(pk=assessment.pk)
     framework = assessment.framework
     signed = getattr(assessment, "signed_review", None)
     return {

@@ -246,7 +246,10 @@ def _record_checks(result: Verification, facts: SignatureFacts) -> None:
     result.add(name, True, record["format"])
     if result.review is None:
         return  # not a stored review: there is nothing in the database to compare
-    result.differences = record_differences(record, decided_record(result.review.assessment))
+    # The stored review and its assessment were read for this check: not read again.
+    result.differences = record_differences(
+        record, decided_record(result.review.assessment, reread=False)
+    )
     if result.differences:
         result.add(
             _("The database no longer matches the signed review"),

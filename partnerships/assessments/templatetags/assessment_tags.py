@@ -1,4 +1,7 @@
 from django import template
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
 
 register = template.Library()
 
@@ -39,3 +42,42 @@ def stored_meanwhile(form, name: str):
     """What is stored now for a form's field, when someone else saved a different value."""
     stored = getattr(form, "stored_meanwhile", None)
     return stored.values.get(name) if stored else None
+
+
+class SignedDecisionFragment(template.Node):
+    def __init__(self, name: str, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context) -> str:
+        assessment, review = context.get("assessment"), context.get("signed_review")
+        seconds = settings.DECIDED_SHEET_CACHE_SECONDS
+        # Only what is shown from the pinned revision is fixed: a decision from before
+        # revisions were pinned shows the proposal as it stands.
+        if not (seconds and review and assessment.shows_pinned):
+            return self.nodelist.render(context)
+        # The signed bytes are in the key: what was signed is what is kept.
+        key = (
+            f"signed-decision:{self.name}:{assessment.pk}:{translation.get_language()}:"
+            f"{review.sha256}"
+        )
+        fragment = cache.get(key)
+        if fragment is None:
+            fragment = self.nodelist.render(context)
+            cache.set(key, fragment, seconds)
+        return fragment
+
+
+@register.tag
+def signed_decision_fragment(parser, token):
+    """`{% signed_decision_fragment "name" %}…{% endsigned_decision_fragment %}`: on the
+    page of a signed decision shown from its pinned revision, which never changes (the
+    database refuses it), the part is rendered once per language and kept for
+    DECIDED_SHEET_CACHE_SECONDS, whoever views it; so it must show nothing that depends
+    on the viewer or on live data. Elsewhere it is rendered every time."""
+    try:
+        _, name = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("signed_decision_fragment takes one name") from None
+    nodelist = parser.parse(("endsigned_decision_fragment",))
+    parser.delete_first_token()
+    return SignedDecisionFragment(name.strip("\"'"), nodelist)
