@@ -98,6 +98,19 @@ def test_gunicorn_defaults():
     assert config["control_socket_disable"] == "True"
 
 
+def test_a_gunicorn_worker_freezes_what_it_loaded_out_of_the_garbage_collector():
+    import gc
+
+    from partnerships import gunicorn_conf
+
+    assert gc.get_freeze_count() == 0
+    try:
+        gunicorn_conf.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 def test_gunicorn_reads_the_environment():
     config = gunicorn_settings(
         WEB_CONCURRENCY="3",

@@ -1,11 +1,12 @@
 """Requests per second under gunicorn: the assessment detail page against `/principles/`.
 
-gunicorn runs as a subprocess on a free 127.0.0.1 port with production settings
+gunicorn runs as a subprocess on a free 127.0.0.1 port with the production configuration
+(partnerships/gunicorn_conf.py; no worker replaced during the measure) and settings
 (DEBUG=0, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, persistent database connections
 DB_CONN_MAX_AGE=60) against the same database; static files are collected first, as
 production needs them. A client logs in through the login form (a real session cookie),
 then a pool of threads, each with its own keep-alive connection (http.client), requests
-one URL for a bounded time.
+one URL for a bounded time; the two URLs take turns over several rounds.
 """
 
 import http.client
@@ -13,6 +14,7 @@ import os
 import re
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -53,7 +55,8 @@ def gunicorn(*, database_url: str, workers: int = 2, **environment: str):
     """A gunicorn serving the app (with these further environment variables); yields its
     port, stops it afterwards."""
     port = free_port()
-    env = server_environment(database_url, **environment)
+    # Steady state: no worker is replaced (and booted again) in the middle of a measure.
+    env = server_environment(database_url, **{"GUNICORN_MAX_REQUESTS": "0", **environment})
     python = sys.executable
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -61,14 +64,17 @@ def gunicorn(*, database_url: str, workers: int = 2, **environment: str):
         env=env,
         check=True,
     )
+    # The production configuration (partnerships/gunicorn_conf.py), with this port and
+    # number of workers; its access log (stdout) is dropped.
     server = subprocess.Popen(
         [
-            python, "-m", "gunicorn", "partnerships.wsgi:application",
+            python, "-m", "gunicorn", "--config", "python:partnerships.gunicorn_conf",
             "--bind", f"{HOST}:{port}", "--workers", str(workers), "--timeout", "120",
             "--log-level", "warning",
         ],
         cwd=settings.BASE_DIR,
         env=env,
+        stdout=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         _wait_until_up(port, server)
@@ -142,7 +148,10 @@ def login(port: int, username: str, password: str) -> str:
 @dataclass
 class Load:
     clients: int = 10
-    seconds: float = 10.0
+    seconds: float = 10.0  # per URL, over all rounds
+    # The URLs take turns, a share of the time each round: a slow spell of the machine
+    # then falls on both, and the median round's ratio is reported.
+    rounds: int = 5
 
     def requests_per_second(self, port: int, path: str, cookie: str) -> float:
         """Completed 200 responses per second, `clients` at once for `seconds`."""
@@ -193,23 +202,39 @@ class Load:
             raise RuntimeError(f"{path}: HTTP {response.status}")
 
 
+def _ratio_of_rounds(load: Load, port: int, cookie: str, path: str) -> tuple[float, float, float]:
+    """`path` and /principles/ in turns: the median requests per second of each, and the
+    median of the rounds' ratios."""
+    turn = Load(clients=load.clients, seconds=load.seconds / load.rounds)
+    pages, principles = [], []
+    for _ in range(load.rounds):
+        principles.append(turn.requests_per_second(port, "/principles/", cookie))
+        pages.append(turn.requests_per_second(port, path, cookie))
+    ratios = [page / base for page, base in zip(pages, principles, strict=True) if base]
+    return (
+        statistics.median(pages),
+        statistics.median(principles),
+        statistics.median(ratios) if ratios else None,
+    )
+
+
 def throughput_measure(
     *, database_url: str, username: str, password: str, detail_path: str, load: Load
 ) -> dict:
     """Requests per second of the (decided) assessment page against /principles/, as
-    served (its principle sections rendered once and kept), and again rendering them on
+    served (its unchanging parts rendered once and kept), and again rendering them on
     every request (DECIDED_SHEET_CACHE_SECONDS=0): what a first view costs."""
     with gunicorn(database_url=database_url) as port:
         cookie = login(port, username, password)
-        principles = load.requests_per_second(port, "/principles/", cookie)
-        detail = load.requests_per_second(port, detail_path, cookie)
+        detail, principles, ratio = _ratio_of_rounds(load, port, cookie, detail_path)
     with gunicorn(database_url=database_url, DECIDED_SHEET_CACHE_SECONDS="0") as port:
         cookie = login(port, username, password)
-        rendered = load.requests_per_second(port, detail_path, cookie)
+        rendered, _, rendered_ratio = _ratio_of_rounds(load, port, cookie, detail_path)
     return {
         "assessment_detail_rps": round(detail, 1),
         "principles_rps": round(principles, 1),
-        "ratio": round(detail / principles, 3) if principles else None,
+        "ratio": round(ratio, 3) if ratio else None,
+        "rounds": load.rounds,
         "assessment_detail_rendered_each_time_rps": round(rendered, 1),
-        "ratio_rendered_each_time": round(rendered / principles, 3) if principles else None,
+        "ratio_rendered_each_time": round(rendered_ratio, 3) if rendered_ratio else None,
     }

@@ -252,7 +252,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"\nThroughput: assessment detail {throughput['assessment_detail_rps']} req/s, "
                 f"/principles/ {throughput['principles_rps']} req/s, "
-                f"ratio {throughput['ratio']}\n  its sections rendered on every request: "
+                f"ratio {throughput['ratio']} (median of {throughput['rounds']} rounds)\n"
+                "  its unchanging parts rendered on every request: "
                 f"{throughput['assessment_detail_rendered_each_time_rps']} req/s, "
                 f"ratio {throughput['ratio_rendered_each_time']}"
             )
