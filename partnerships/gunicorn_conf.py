@@ -62,7 +62,8 @@ control_socket_disable = True
 
 
 def post_worker_init(worker):
-    """Once a worker has loaded the app, its objects (modules, models, templates) live as
-    long as it does: frozen out of the garbage collector's view, they are not scanned
-    again on each full collection."""
+    """Once a worker has loaded the app, what it loaded (modules, models, settings) lives
+    as long as it does: frozen out of the garbage collector's view, it is not scanned
+    again on each full collection. Garbage is collected first, so none is kept."""
+    gc.collect()
     gc.freeze()

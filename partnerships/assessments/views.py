@@ -36,8 +36,9 @@ Status = AssessmentStatus
 
 def get_assessment_for_user(request, pk) -> Assessment:
     """The assessment, if the user's agency may see it; 404 otherwise."""
-    # The rows every page needs, and no more: each further join costs more (Django's
-    # compiling, the planner) than reading a small row (assessor, framework) on its own.
+    # The related rows every page needs, and no more: each further join costs more
+    # (Django's compiling, the planner) than reading a small row (assessor, framework)
+    # on its own.
     return get_object_or_404(
         Assessment.objects.for_user(request.user).select_related(
             "proposal__agency", "revision", "signed_review"

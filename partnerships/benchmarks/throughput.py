@@ -202,14 +202,19 @@ class Load:
             raise RuntimeError(f"{path}: HTTP {response.status}")
 
 
-def _ratio_of_rounds(load: Load, port: int, cookie: str, path: str) -> tuple[float, float, float]:
-    """`path` and /principles/ in turns: the median requests per second of each, and the
-    median of the rounds' ratios."""
-    turn = Load(clients=load.clients, seconds=load.seconds / load.rounds)
+def _ratio_of_rounds(
+    load: Load, port: int, cookie: str, path: str
+) -> tuple[float, float, float | None]:
+    """`path` and /principles/ in turns, which goes first alternating by round: the
+    median requests per second of each, and the median of the rounds' ratios (not the
+    ratio of the two medians)."""
+    rounds = max(1, load.rounds)
+    turn = Load(clients=load.clients, seconds=load.seconds / rounds)
     pages, principles = [], []
-    for _ in range(load.rounds):
-        principles.append(turn.requests_per_second(port, "/principles/", cookie))
-        pages.append(turn.requests_per_second(port, path, cookie))
+    for number in range(rounds):
+        order = [(principles, "/principles/"), (pages, path)]
+        for measured, url in order if number % 2 == 0 else reversed(order):
+            measured.append(turn.requests_per_second(port, url, cookie))
     ratios = [page / base for page, base in zip(pages, principles, strict=True) if base]
     return (
         statistics.median(pages),
@@ -233,8 +238,10 @@ def throughput_measure(
     return {
         "assessment_detail_rps": round(detail, 1),
         "principles_rps": round(principles, 1),
-        "ratio": round(ratio, 3) if ratio else None,
+        "ratio": round(ratio, 3) if ratio is not None else None,
         "rounds": load.rounds,
         "assessment_detail_rendered_each_time_rps": round(rendered, 1),
-        "ratio_rendered_each_time": round(rendered_ratio, 3) if rendered_ratio else None,
+        "ratio_rendered_each_time": (
+            round(rendered_ratio, 3) if rendered_ratio is not None else None
+        ),
     }

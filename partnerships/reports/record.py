@@ -4,9 +4,10 @@ A signed review embeds it (`record.json`, covered by the signature), so that the
 file says, in a form a machine can read, what was decided; verification compares it
 with the database (`record_differences`), which must still say the same.
 
-The record is built from the database only (a fresh read of the assessment and its
-rows, four queries whatever the number of answers), holds codes and figures rather
-than labels, and has a stable key order: the same decision gives the same JSON.
+The record is built from the database only (the assessment read afresh, or as its
+caller has just read it from the database, and its rows: a few queries whatever the
+number of answers), holds codes and figures rather than labels, and has a stable key
+order: the same decision gives the same JSON.
 """
 
 import json

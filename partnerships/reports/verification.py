@@ -267,8 +267,9 @@ def verify_review_pdf(
 ) -> Verification:
     """Check the signature (intact, covering the whole file, by a trusted certificate),
     that the file is, byte for byte, a review stored by this app (`stored` when the
-    caller has it already), and that the database still says what the record embedded in
-    it says (always read afresh)."""
+    caller has it already, read from the database for this check: its assessment is not
+    read again), and that the database still says what the record embedded in it says
+    (the assessment's rows always read)."""
     result = Verification()
     facts = signature_facts(data, reuse=reuse_signature_check)
     vouched = _signature_checks(result, facts)

@@ -31,7 +31,13 @@ class Command(BaseCommand):
                 raise CommandError(f"No signed review {report_id}.")
         checked = broken = not_compared = 0
         for pk in reviews.values_list("pk", flat=True).iterator():
-            review = SignedReview.objects.select_related("assessment").get(pk=pk)
+            review = SignedReview.objects.select_related(
+                "assessment__proposal__agency",
+                "assessment__revision",
+                "assessment__framework",
+                "assessment__assessor",
+                "assessment__reviewer",
+            ).get(pk=pk)
             checked += 1
             try:
                 integrity = stored_review_integrity(review)
