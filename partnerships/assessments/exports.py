@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from partnerships.assessments import revisions
 from partnerships.assessments.choices import (
-    DECIDED_STATUSES,
     AssessmentStatus,
     Outcome,
     Rating,
@@ -161,9 +160,9 @@ def assessment_rows(assessments: QuerySet[Assessment]) -> Iterator[list]:
             .values_list("assessment_id", "principle_id", "score")
         ):
             scores[assessment_id][principle_id] = score
-        # Decided assessments show their pinned revision (Assessment.shows_pinned).
+        # Decided assessments show their pinned revision.
         live = _live_partners(
-            {row[8] for row in chunk if not (row[2] in DECIDED_STATUSES and row[3] is not None)}
+            {row[8] for row in chunk if not Assessment.pinned_for(row[2], row[3])}
         )
         for (
             pk, agency, status, revision_id, revision_title, revision_value, revision_currency,
@@ -173,7 +172,7 @@ def assessment_rows(assessments: QuerySet[Assessment]) -> Iterator[list]:
             computed_outcome, decided_outcome, decision_note, conditions, justification,
             submitted_at, decided_at,
         ) in chunk:  # fmt: skip
-            if status in DECIDED_STATUSES and revision_id is not None:
+            if Assessment.pinned_for(status, revision_id):
                 title, value, currency = revision_title, revision_value, revision_currency
                 partners = pinned_partners or []
             else:
@@ -220,7 +219,7 @@ def answer_rows(assessments: QuerySet[Assessment]) -> Iterator[list]:
     for chunk in _chunks(assessed.iterator(chunk_size=ANSWER_CHUNK), ANSWER_CHUNK):
         # The proposal's title as decided (Assessment.assessed_title), else as it stands.
         heads = {
-            pk: [pk, agency, pinned if status in DECIDED_STATUSES and revision_id else title]
+            pk: [pk, agency, pinned if Assessment.pinned_for(status, revision_id) else title]
             for pk, agency, status, revision_id, pinned, title in chunk
         }
         answers = sorted(

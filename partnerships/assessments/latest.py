@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from partnerships.assessments.choices import DECIDED_STATUSES, AssessmentStatus
+from partnerships.assessments.choices import AssessmentStatus
 from partnerships.assessments.models import (
     Assessment,
     LatestAssessment,
@@ -30,8 +30,8 @@ COUNTED_FIELDS = [
 
 
 def is_pinned(counted: dict) -> bool:
-    """Counted from its pinned revision (as `Assessment.shows_pinned`)."""
-    return counted["status"] in DECIDED_STATUSES and counted["revision_id"] is not None
+    """Counted from its pinned revision."""
+    return Assessment.pinned_for(counted["status"], counted["revision_id"])
 
 
 def counted_figures(counted: dict | None, scores: dict[int, Decimal | None]) -> dict:

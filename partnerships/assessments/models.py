@@ -196,12 +196,18 @@ class Assessment(Freezable):
     @classmethod
     def shown_as_pinned_q(cls) -> Q:
         """The assessments shown, counted and exported from their pinned revision rather
-        than from the proposal as it stands: the decided ones (as `shows_pinned`)."""
+        than from the proposal as it stands: the decided ones (as `pinned_for`)."""
         return Q(status__in=DECIDED_STATUSES, revision__isnull=False)
+
+    @staticmethod
+    def pinned_for(status: str, revision_id: int | None) -> bool:
+        """`shown_as_pinned_q` for an assessment's values read from the database (exports
+        and the portfolio's pointer rows read values, not models)."""
+        return status in DECIDED_STATUSES and revision_id is not None
 
     @property
     def shows_pinned(self) -> bool:
-        return self.is_decided and self.revision_id is not None
+        return self.pinned_for(self.status, self.revision_id)
 
     @property
     def assessed_title(self) -> str:
