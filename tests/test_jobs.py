@@ -303,6 +303,33 @@ def test_the_admins_zip_of_signed_reviews_is_an_export_of_its_own(
     assert client.get(progress["download_url"]).status_code == 404
 
 
+def test_the_admins_export_of_selected_assessments_is_a_job_of_its_own(
+    client, settings, administrator, reviewer, assessments
+):
+    approved, elsewhere = assessments
+    client.force_login(administrator)
+    selection = {"_selected_action": [approved.pk, elsewhere.pk]}
+    response = client.post("/admin/assessments/assessment/", {"action": "export_csv", **selection})
+    rows = read_csv(response)  # made in place: the file at once
+    assert sorted(int(row["Assessment"]) for row in rows) == sorted([approved.pk, elsewhere.pk])
+    [(job, progress)] = listed(client)
+    assert (job.kind, job.selection, progress["rows_text"]) == (
+        "selected_assessments",
+        sorted([approved.pk, elsewhere.pk]),
+        "2 of 2 rows",
+    )
+    assert "2 selected assessments" in client.get("/exports/").content.decode()
+    # An XLSX above its row limit is refused with the reason, and nothing is asked.
+    settings.EXPORT_XLSX_MAX_ROWS = 1
+    page = client.post(
+        "/admin/assessments/assessment/", {"action": "export_xlsx", **selection}, follow=True
+    ).content.decode()
+    assert "an XLSX file is made up to 1 rows" in page
+    assert ExportJob.objects.count() == 1
+    client.force_login(reviewer)
+    assert client.get(progress["download_url"]).status_code == 404
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_database_backend_queues_and_the_worker_runs(client, settings, reviewer, agency):
     """Production's path: tasks queued in the database, run by `manage.py db_worker`."""

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.admin_base import HistoryAdmin, ReadOnlyAdmin
 from partnerships.assessments import revisions, services
-from partnerships.assessments.exports import assessment_rows
 from partnerships.assessments.models import (
     ANSWERED_QUESTION_MESSAGE,
     Answer,
@@ -22,7 +21,9 @@ from partnerships.assessments.models import (
     RevisionPartner,
     StatusChange,
 )
-from partnerships.oversight.exports import csv_response, xlsx_response
+from partnerships.jobs.admin_actions import job_answer
+from partnerships.jobs.models import ExportFormat
+from partnerships.jobs.services import selected_assessments_export_request
 
 
 class AnswerInline(admin.TabularInline):
@@ -133,11 +134,21 @@ class AssessmentAdmin(HistoryAdmin):
 
     @admin.action(description=_("Export the selected assessments as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
-        return csv_response("assessments.csv", assessment_rows(queryset))
+        return self._export(request, queryset, ExportFormat.CSV)
 
     @admin.action(description=_("Export the selected assessments as XLSX"), permissions=["view"])
     def export_xlsx(self, request, queryset):
-        return xlsx_response("assessments.xlsx", assessment_rows(queryset), title="assessments")
+        return self._export(request, queryset, ExportFormat.XLSX)
+
+    def _export(self, request, queryset, file_format: str):
+        """A background job makes the file, as the portfolio's exports (partnerships/jobs)."""
+        return job_answer(
+            self,
+            request,
+            lambda: selected_assessments_export_request(
+                user=request.user, assessments=queryset, file_format=file_format
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         # Every field of the assessment is read-only here (the workflow moves it): saving

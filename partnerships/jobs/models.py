@@ -12,6 +12,7 @@ class ExportKind(models.TextChoices):
     ASSESSMENTS = "assessments", _("Assessments")
     ANSWERS = "answers", _("Answers")
     SIGNED_REVIEWS = "signed_reviews", _("Signed reviews")
+    SELECTED_ASSESSMENTS = "selected_assessments", _("Selected assessments")
 
 
 class ExportFormat(models.TextChoices):

@@ -1,6 +1,7 @@
 """Exports as background jobs: asked for by a user, made by a task, kept for a while.
 
-`export_request` and `signed_reviews_zip_request` record what was asked (who, what, in
+`export_request`, `selected_assessments_export_request` and `signed_reviews_zip_request`
+record what was asked (who, what, in
 which scope, in which language) and enqueue `tasks.run_export` on the task queue. On the
 database backend a worker (`manage.py db_worker`) runs it; on the immediate backend (the
 SQLite default) it has run by the time the request returns. `export_run` writes the file
@@ -84,21 +85,47 @@ def export_request(*, user: User, kind: str, file_format: str) -> ExportJob:
     if pending is not None:
         return pending
     if file_format == ExportFormat.XLSX:
-        rows = rows_in_scope(kind, _visible_assessments(user, getattr(scope_agency, "pk", None)))
-        if rows > settings.EXPORT_XLSX_MAX_ROWS:
-            raise ValidationError(
-                _(
-                    "This export has %(rows)s rows: an XLSX file is made up to %(limit)s "
-                    "rows. Ask for the CSV file instead (spreadsheets open it too)."
-                )
-                % {"rows": f"{rows:,}", "limit": f"{settings.EXPORT_XLSX_MAX_ROWS:,}"}
-            )
+        visible = _visible_assessments(user, getattr(scope_agency, "pk", None))
+        _refuse_xlsx_above_limit(file_format, rows_in_scope(kind, visible))
     job = ExportJob.objects.create(
         requested_by=user,
         kind=kind,
         file_format=file_format,
         language=translation.get_language() or settings.LANGUAGE_CODE,
         scope_agency=scope_agency,
+    )
+    return _enqueue(job)
+
+
+def _refuse_xlsx_above_limit(file_format: str, rows: int) -> None:
+    if file_format == ExportFormat.XLSX and rows > settings.EXPORT_XLSX_MAX_ROWS:
+        raise ValidationError(
+            _(
+                "This export has %(rows)s rows: an XLSX file is made up to %(limit)s "
+                "rows. Ask for the CSV file instead (spreadsheets open it too)."
+            )
+            % {"rows": f"{rows:,}", "limit": f"{settings.EXPORT_XLSX_MAX_ROWS:,}"}
+        )
+
+
+def selected_assessments_export_request(
+    *, user: User, assessments: QuerySet[Assessment], file_format: str
+) -> ExportJob:
+    """Ask for the assessments file of a selection (the admin's), made like the
+    portfolio's."""
+    if not user.has_perm("assessments.view_assessment"):
+        raise PermissionDenied
+    if file_format not in PORTFOLIO_FORMATS:
+        raise ValueError(f"No export of selected assessments as {file_format}")
+    assessment_ids = list(assessments.order_by("pk").values_list("pk", flat=True))
+    _refuse_xlsx_above_limit(file_format, len(assessment_ids))
+    job = ExportJob.objects.create(
+        requested_by=user,
+        kind=ExportKind.SELECTED_ASSESSMENTS,
+        file_format=file_format,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        selection=assessment_ids,
+        rows_total=len(assessment_ids),
     )
     return _enqueue(job)
 
@@ -176,6 +203,17 @@ def _write(job: ExportJob, path: Path) -> None:
                 )
                 % {"reports": ", ".join(error.report_ids)}
             ) from None
+        return
+    if job.kind == ExportKind.SELECTED_ASSESSMENTS:
+        if not job.requested_by.has_perm("assessments.view_assessment"):
+            raise ExportFailed(_("You may no longer read assessments."))
+        write_export(
+            path,
+            kind=ExportKind.ASSESSMENTS,
+            file_format=job.file_format,
+            assessments=Assessment.objects.filter(pk__in=job.selection),
+            on_progress=_job_progress(job),
+        )
         return
     if not job.requested_by.reads_portfolio:
         raise ExportFailed(_("You may no longer read the portfolio."))

@@ -1,13 +1,12 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.admin_base import ReadOnlyAdmin
-from partnerships.jobs.models import ExportStatus
+from partnerships.jobs.admin_actions import job_answer
 from partnerships.jobs.services import signed_reviews_zip_request
-from partnerships.jobs.views import export_file_response
 from partnerships.reports.models import SignedReview
 from partnerships.reports.verification import stored_review_integrity
 
@@ -76,17 +75,8 @@ class SignedReviewAdmin(ReadOnlyAdmin):
         """A background job makes the zip (partnerships/jobs). When it ran in place (the
         immediate backend) the file comes back at once, as before; otherwise the user's
         exports page lists it with its progress."""
-        job = signed_reviews_zip_request(user=request.user, reviews=queryset)
-        if job.is_ready:
-            return export_file_response(job)
-        if job.status == ExportStatus.FAILED:
-            self.message_user(request, job.error, messages.ERROR)
-            return None
-        self.message_user(
+        return job_answer(
+            self,
             request,
-            format_html(
-                gettext("The zip is being made: {link} shows its progress, then the file."),
-                link=format_html('<a href="{}">{}</a>', reverse("exports"), gettext("My exports")),
-            ),
+            lambda: signed_reviews_zip_request(user=request.user, reviews=queryset),
         )
-        return None
