@@ -1,12 +1,12 @@
 """Exports as background jobs: asked for by a user, made by a task, kept for a while.
 
 `export_request`, `selected_assessments_export_request` and `signed_reviews_zip_request`
-record what was asked (who, what, in
-which scope, in which language) and enqueue `tasks.run_export` on the task queue. On the
-database backend a worker (`manage.py db_worker`) runs it; on the immediate backend (the
-SQLite default) it has run by the time the request returns. `export_run` writes the file
-row by row under MEDIA_ROOT/exports/, moving the job's progress every PROGRESS_EVERY
-rows with one cheap UPDATE; `exports_expire` deletes what is past its time.
+record what was asked (who, what, in which scope, in which language) and enqueue
+`tasks.run_export` on the task queue. On the database backend a worker
+(`manage.py db_worker`) runs it; on the immediate backend (the SQLite default) it has
+run by the time the request returns. `export_run` writes the file row by row under
+MEDIA_ROOT/exports/, moving the job's progress every PROGRESS_EVERY rows with one cheap
+UPDATE; `exports_expire` deletes what is past its time.
 """
 
 import datetime
@@ -86,7 +86,7 @@ def export_request(*, user: User, kind: str, file_format: str) -> ExportJob:
         return pending
     if file_format == ExportFormat.XLSX:
         visible = _visible_assessments(user, getattr(scope_agency, "pk", None))
-        _refuse_xlsx_above_limit(file_format, rows_in_scope(kind, visible))
+        _refuse_xlsx_above_limit(rows_in_scope(kind, visible))
     job = ExportJob.objects.create(
         requested_by=user,
         kind=kind,
@@ -97,8 +97,8 @@ def export_request(*, user: User, kind: str, file_format: str) -> ExportJob:
     return _enqueue(job)
 
 
-def _refuse_xlsx_above_limit(file_format: str, rows: int) -> None:
-    if file_format == ExportFormat.XLSX and rows > settings.EXPORT_XLSX_MAX_ROWS:
+def _refuse_xlsx_above_limit(rows: int) -> None:
+    if rows > settings.EXPORT_XLSX_MAX_ROWS:
         raise ValidationError(
             _(
                 "This export has %(rows)s rows: an XLSX file is made up to %(limit)s "
@@ -118,7 +118,8 @@ def selected_assessments_export_request(
     if file_format not in PORTFOLIO_FORMATS:
         raise ValueError(f"No export of selected assessments as {file_format}")
     assessment_ids = list(assessments.order_by("pk").values_list("pk", flat=True))
-    _refuse_xlsx_above_limit(file_format, len(assessment_ids))
+    if file_format == ExportFormat.XLSX:
+        _refuse_xlsx_above_limit(len(assessment_ids))
     job = ExportJob.objects.create(
         requested_by=user,
         kind=ExportKind.SELECTED_ASSESSMENTS,
