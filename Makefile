@@ -12,7 +12,7 @@ DEBIAN_PACKAGES := gettext chromium fonts-noto-cjk fonts-dejavu-core poppler-uti
 CATALOGS := $(wildcard partnerships/locale/*/LC_MESSAGES/django.po)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-packages run serve worker test lint format clean
+.PHONY: setup system-packages run serve worker test lint format clean bench-names
 
 setup: system-packages $(VENV)/.installed $(CATALOGS:.po=.mo)
 
@@ -59,6 +59,18 @@ worker: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The screening's matcher beside OpenSanctions' logic-v2 on the labelled name pairs, in one
+# run: nomenklatura goes into a virtualenv of its own (never the app's requirements), the
+# words' weights come from the real 2026 list, imported into a scratch database.
+ANCHOR_VENV := var/logic-v2
+BENCH_DB := DATABASE_URL=sqlite:///$(CURDIR)/var/bench-names.sqlite3
+bench-names: setup
+	@[ -x $(ANCHOR_VENV)/bin/python ] || $(PYTHON) -m venv $(ANCHOR_VENV)
+	$(ANCHOR_VENV)/bin/pip install --quiet --disable-pip-version-check nomenklatura==4.17.4
+	$(BENCH_DB) $(MANAGE) migrate --noinput -v0
+	$(BENCH_DB) $(MANAGE) import_sanctions tests/data/un-consolidated-2026-02-27.xml.gz
+	$(BENCH_DB) $(MANAGE) benchmark_names --anchor-python $(ANCHOR_VENV)/bin/python
 
 lint: setup
 	$(BIN)/ruff check .

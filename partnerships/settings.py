@@ -208,7 +208,12 @@ DECIDED_SHEET_CACHE_SECONDS = env_int("DECIDED_SHEET_CACHE_SECONDS", 86400)
 VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 20 * 1024 * 1024)
 
 # Sanctions screening: a name score (0–100) at or above this opens a hit for review.
-SANCTIONS_MATCH_THRESHOLD = env_int("SANCTIONS_MATCH_THRESHOLD", 88)
+SANCTIONS_MATCH_THRESHOLD = env_int("SANCTIONS_MATCH_THRESHOLD", 84)
+# Where `import_sanctions` without a path fetches the list: https only, from these hosts.
+SANCTIONS_LIST_URL = env_str(
+    "SANCTIONS_LIST_URL", "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
+)
+SANCTIONS_ALLOWED_HOSTS = env_list("SANCTIONS_ALLOWED_HOSTS", ["scsanctions.un.org"])
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

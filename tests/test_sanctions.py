@@ -1,6 +1,7 @@
 """Sanctions screening against a small synthetic consolidated list built for the hard cases."""
 
 from datetime import UTC
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from partnerships.assessments import workflow
 from partnerships.reports.services import review_decide
+from partnerships.sanctions import screening
 from partnerships.sanctions.importing import ListFormatError, import_list
 from partnerships.sanctions.models import (
     HitStatus,
@@ -108,7 +110,7 @@ def test_import_command_reports_and_refuses_a_bad_file(tmp_path, capsys):
     assert "1 individuals, 4 entities" in capsys.readouterr().out
     broken = tmp_path / "broken.xml"
     broken.write_bytes(SAMPLE.read_bytes()[:700])
-    with pytest.raises(CommandError, match="previous list stays in force"):
+    with pytest.raises(CommandError, match=r"not well-formed XML.*The list in force stays"):
         call_command("import_sanctions", str(broken))
 
 
@@ -133,12 +135,11 @@ def test_names_are_normalised():
         ("Romashka Treid", "", ["9100003"]),  # transliteration of the original script
         ("Shipping Golden Star Ltd", "", ["9100004"]),  # word order and legal suffix
         ("Ivan Petrovich Testov", "", ["9000001"]),  # an individual, word order
-        ("Al-Rashid Trust Foundation", "", ["9100001"]),  # the listed name and more words
         ("Golden Star Shipping Lines", "", ["9100004"]),
         ("Ivan Testov", "", ["9000001"]),  # part of a listed name
         ("Golden Sun Shipping", "", []),  # near miss: must not match
         ("Al Rashid Trading Co", "", []),  # near miss: must not match
-        ("Blue Ocean Holding", "", []),  # 97 against a weak (Low) alias: 87.6, below 88
+        ("Blue Ocean Holding", "", ["9100004"]),  # a weak (Low) alias, 0.9 of its score
         ("Green Valley Farms", "", []),
     ],
 )
@@ -149,13 +150,17 @@ def test_screening_finds_the_hard_cases_and_skips_near_misses(
     assert hits_for(partner) == expected
 
 
-def test_a_strong_alias_counts_fully_where_a_weak_one_does_not(sanctions_list):
+def test_a_weak_alias_counts_less_than_a_strong_one(sanctions_list):
+    weak = ScreeningHit.objects.get(partner=PartnerFactory(legal_name="Blue Ocean Holding"))
+    assert weak.explanation["quality"] == NameQuality.LOW
+    assert weak.score == round(Decimal(str(weak.explanation["name_score"])) * Decimal("0.9"), 1)
     entry = SanctionsEntry.objects.get(data_id="9100004")
     SanctionsName.objects.filter(entry=entry, quality=NameQuality.LOW).update(
         quality=NameQuality.GOOD
     )
-    partner = PartnerFactory(legal_name="Blue Ocean Holding")
-    assert hits_for(partner) == ["9100004"]
+    screening._index.cache_clear()  # the index of a list is kept: the list was changed by hand
+    strong = ScreeningHit.objects.get(partner=PartnerFactory(legal_name="Blue Ocean Holdings Ltd"))
+    assert strong.score == 100 and strong.explanation["quality_factor"] == 1
 
 
 def test_a_hit_records_score_entry_and_list_date(sanctions_list):
@@ -256,7 +261,10 @@ def test_hits_show_on_the_assessment_and_are_decided_there(
 ):
     client.force_login(reviewer)
     page = client.get(f"/assessments/{draft.pk}/").content.decode()
-    assert "<strong>Golden Star Shipping Co</strong> ~ GOLDEN STAR SHIPPING CO." in page
+    assert (
+        f'<strong>Golden Star Shipping Co</strong> ~ <a href="/sanctions/hits/{flagged.pk}/">'
+        "GOLDEN STAR SHIPPING CO.</a>" in page
+    )
     assert "Confirm: the partner is listed" in page
     response = client.post(
         f"/sanctions/hits/{flagged.pk}/decide/",

@@ -5,13 +5,15 @@ each read a bounded number of rows, whatever the size of the portfolio."""
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
 from partnerships.accounts.roles import Role
 from partnerships.assessments.choices import DECIDED_STATUSES, REVIEW_STATUSES
 from partnerships.assessments.choices import AssessmentStatus as Status
 from partnerships.assessments.models import Assessment
+from partnerships.proposals.models import ProposalPartner
+from partnerships.sanctions.models import HitStatus, ScreeningHit
 
 LIST_SIZE = 20
 # Agency-wide lists (waiting for review, decisions) are counted up to this many, then
@@ -64,6 +66,26 @@ def waiting_for_review(user):
     )
 
 
+def open_hits_to_decide(user):
+    """Open screening hits on partners of the reviewer's agency's proposals."""
+    return ScreeningHit.objects.filter(
+        status=HitStatus.OPEN,
+        partner__in=ProposalPartner.objects.filter(proposal__agency_id=user.agency_id).values(
+            "partner_id"
+        ),
+    )
+
+
+def _agency_proposals(user) -> Prefetch:
+    """Each hit's proposals of the user's agency (`hit.agency_links`), which it blocks."""
+    links = ProposalPartner.objects.filter(proposal__agency_id=user.agency_id)
+    return Prefetch(
+        "partner__proposal_links",
+        queryset=links.select_related("proposal__latest_assessment").order_by("proposal_id"),
+        to_attr="agency_links",
+    )
+
+
 def _first(queryset) -> list[Assessment]:
     return list(queryset[:LIST_SIZE])
 
@@ -104,6 +126,16 @@ def my_work(user) -> dict[str, WorkList]:
         ),
     }
     if user.has_role(Role.REVIEWER):
+        hits = open_hits_to_decide(user)
+        lists["hits_to_decide"] = WorkList(
+            list(
+                hits.select_related("partner")
+                .prefetch_related(_agency_proposals(user))
+                .order_by("-score", "created_at", "pk")[:LIST_SIZE]
+            ),
+            _count_up_to_limit(hits),
+            "",
+        )
         queue = waiting_for_review(user)
         lists["to_review"] = WorkList(
             # The longest waiting first.

@@ -126,6 +126,7 @@ def live_content(assessment: Assessment) -> dict:
             "entry_reference": hit.entry_reference,
             "entry_data_id": hit.entry_data_id,
             "score": json_text(hit.score),
+            "explanation": hit.explanation,
             "list_date": hit.list_date.isoformat(),
             "status": hit.status,
             "note": hit.note,
@@ -256,6 +257,7 @@ class HitView:
     entry_reference: str
     entry_data_id: str
     score: str
+    explanation: dict  # how the score was made (empty in snapshots made before it was kept)
     status: str
     status_label: str
     note: str
@@ -272,6 +274,7 @@ def hit_views(content: dict) -> list[HitView]:
             entry_reference=h["entry_reference"],
             entry_data_id=h["entry_data_id"],
             score=h["score"],
+            explanation=h.get("explanation") or {},
             status=h["status"],
             status_label=_label(HitStatus, h["status"]),
             note=h["note"],

@@ -5,6 +5,9 @@ malformed, truncated or not the list raises `ListFormatError` with what is wrong
 nothing is written.
 """
 
+import gzip
+import io
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -13,6 +16,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,8 +28,10 @@ from partnerships.sanctions.models import (
     SanctionsName,
 )
 from partnerships.sanctions.names import normalize
+from partnerships.sanctions.services import hits_delist
 
 MAX_BYTES = 50 * 1024 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
 ALIAS_QUALITIES = {
     "good": NameQuality.GOOD,
     "a.k.a.": NameQuality.AKA,
@@ -87,6 +93,7 @@ def parse_consolidated_list(data: bytes) -> tuple[datetime, list[ParsedEntry]]:
         raise ListFormatError(f"dateGenerated {generated!r} is not a date and time.") from None
     if timezone.is_naive(date_generated):
         date_generated = timezone.make_aware(date_generated, UTC)
+    date_generated = date_generated.astimezone(UTC)  # as the database gives it back
 
     entries, seen = [], set()
     for kind, section_tag, tag, alias_tag in SECTIONS:
@@ -128,27 +135,143 @@ def parse_consolidated_list(data: bytes) -> tuple[datetime, list[ParsedEntry]]:
     return date_generated, entries
 
 
-def read_source(path_or_url: str) -> bytes:
-    if path_or_url.startswith(("http://", "https://")):
-        with urllib.request.urlopen(path_or_url, timeout=120) as response:
-            data = response.read(MAX_BYTES + 1)
+class FetchRefusedError(Exception):
+    """The URL is not one the list may be fetched from (https, an allowed host)."""
+
+
+def check_list_url(url: str) -> None:
+    """https only, from SANCTIONS_ALLOWED_HOSTS: the app fetches nothing else (no
+    http, no address of the app's own network, no redirect elsewhere)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "https":
+        raise FetchRefusedError(f"{url}: only an https URL is fetched.")
+    allowed = {host.lower() for host in settings.SANCTIONS_ALLOWED_HOSTS}
+    if (parts.hostname or "").lower() not in allowed or parts.username or parts.password:
+        raise FetchRefusedError(
+            f"{url}: {parts.hostname} is not one of SANCTIONS_ALLOWED_HOSTS "
+            f"({', '.join(sorted(allowed)) or 'none'})."
+        )
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        check_list_url(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_opener = urllib.request.build_opener(_CheckedRedirects)
+
+
+def fetch_list(url: str) -> bytes:
+    check_list_url(url)
+    with _opener.open(url, timeout=120) as response:
+        return response.read(MAX_BYTES + 1)
+
+
+def read_source(path: str | None) -> bytes:
+    """The list's bytes from a file, or fetched from SANCTIONS_LIST_URL (`path` None, or
+    an https URL); a gzip-compressed file is read uncompressed."""
+    if path is None or path.startswith(("http://", "https://")):
+        data = fetch_list(path or settings.SANCTIONS_LIST_URL)
     else:
-        data = Path(path_or_url).read_bytes()
+        data = Path(path).read_bytes()
+    if data[:2] == GZIP_MAGIC:
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as unpacked:
+                data = unpacked.read(MAX_BYTES + 1)  # no more: a small file may unpack huge
+        except (OSError, EOFError) as error:
+            raise ListFormatError(f"The gzip file is damaged ({error}).") from None
     if len(data) > MAX_BYTES:
         raise ListFormatError("The file is larger than 50 MB: not a consolidated list.")
     return data
 
 
+class OlderListError(Exception):
+    """The file's list is older than the one in force: refused unless asked for."""
+
+
+@dataclass
+class ListChanges:
+    """What a list changes against the one it replaces: entries as [DATAID, reference,
+    name]; renamed ones as [DATAID, reference, name, names dropped, names added]."""
+
+    added: list[list] = field(default_factory=list)
+    removed: list[list] = field(default_factory=list)
+    renamed: list[list] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"added": self.added, "removed": self.removed, "renamed": self.renamed}
+
+
+def _entry_names(entry: ParsedEntry) -> list[str]:
+    names = [entry.name]
+    if entry.name_original_script:
+        names.append(entry.name_original_script)
+    return names + [alias for alias, _quality in entry.aliases]
+
+
+def list_changes(in_force: SanctionsList | None, parsed: list[ParsedEntry]) -> ListChanges:
+    """Entries added, removed and renamed since `in_force` (two queries)."""
+    changes = ListChanges()
+    if in_force is None:
+        return changes
+    before: dict[str, tuple[str, str, set[str]]] = {
+        data_id: (reference, name, set())
+        for data_id, reference, name in in_force.entries.values_list(
+            "data_id", "reference_number", "name"
+        )
+    }
+    for data_id, name in SanctionsName.objects.filter(entry__sanctions_list=in_force).values_list(
+        "entry__data_id", "name"
+    ):
+        before[data_id][2].add(name)
+    after = {entry.data_id: entry for entry in parsed}
+    for data_id, entry in after.items():
+        if data_id not in before:
+            changes.added.append([data_id, entry.reference_number, entry.name])
+        elif (names := set(_entry_names(entry))) != before[data_id][2]:
+            dropped, new = sorted(before[data_id][2] - names), sorted(names - before[data_id][2])
+            changes.renamed.append([data_id, entry.reference_number, entry.name, dropped, new])
+    for data_id, (reference, name, _names) in before.items():
+        if data_id not in after:
+            changes.removed.append([data_id, reference, name])
+    return changes
+
+
 @transaction.atomic
-def import_list(data: bytes, *, source: str) -> SanctionsList:
-    """Replace the list in force by the one in `data`, in one transaction."""
+def import_list(data: bytes, *, source: str, allow_older: bool = False) -> SanctionsList:
+    """Replace the list in force by the one in `data`, in one transaction, recording what
+    changed; hits on entries it no longer has are marked delisted. A list generated
+    before the one in force is refused (OlderListError) unless `allow_older`, which the
+    list's audit trail records."""
     date_generated, parsed = parse_consolidated_list(data)
-    sanctions_list = SanctionsList.objects.create(
+    in_force = SanctionsList.objects.select_for_update().order_by("-imported_at", "-pk").first()
+    older = in_force is not None and date_generated < in_force.date_generated
+    if older and not allow_older:
+        raise OlderListError(
+            f"The file's list was generated on {date_generated:%Y-%m-%d %H:%M %Z}, before the "
+            f"list in force ({in_force.date_generated:%Y-%m-%d %H:%M %Z}): refused. "
+            "An older list is imported only when asked for (--allow-older)."
+        )
+    changes = list_changes(in_force, parsed)
+    sanctions_list = SanctionsList(
         date_generated=date_generated,
         source=source[:500],
         individuals=sum(e.kind == EntryKind.INDIVIDUAL for e in parsed),
         entities=sum(e.kind == EntryKind.ENTITY for e in parsed),
+        previous=in_force,
+        older_than_previous=older,
+        added=len(changes.added),
+        removed=len(changes.removed),
+        renamed=len(changes.renamed),
+        changes=changes.as_dict(),
     )
+    if older:
+        sanctions_list._change_reason = (
+            f"Imported with --allow-older: generated {date_generated:%Y-%m-%d}, before the "
+            f"list in force of {in_force.date_generated:%Y-%m-%d}."
+        )
+    sanctions_list.save()
     SanctionsEntry.objects.exclude(sanctions_list=sanctions_list).delete()
     entries = SanctionsEntry.objects.bulk_create(
         SanctionsEntry(
@@ -175,4 +298,8 @@ def import_list(data: bytes, *, source: str) -> SanctionsList:
             for n, q in variants
         ]
     SanctionsName.objects.bulk_create(names, batch_size=2000)
+    hits_delist(
+        data_ids=[data_id for data_id, _reference, _name in changes.removed],
+        sanctions_list=sanctions_list,
+    )
     return sanctions_list

@@ -7,13 +7,32 @@ from partnerships.partners.models import Partner
 
 
 class SanctionsList(models.Model):
-    """One import of the Security Council Consolidated List; the newest is in force."""
+    """One import of the Security Council Consolidated List; the newest is in force.
+
+    It records what changed since the list it replaced: entries added, removed, and
+    entries whose names changed (`changes`: DATAID, reference and names of each).
+    """
 
     date_generated = models.DateTimeField(_("list generated"))
     imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
     source = models.CharField(_("source"), max_length=500)
     individuals = models.PositiveIntegerField(default=0)
     entities = models.PositiveIntegerField(default=0)
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replaced list"),
+    )
+    # Imported with --allow-older: generated before the list it replaced.
+    older_than_previous = models.BooleanField(_("older than the list it replaced"), default=False)
+    added = models.PositiveIntegerField(_("entries added"), default=0)
+    removed = models.PositiveIntegerField(_("entries removed"), default=0)
+    renamed = models.PositiveIntegerField(_("entries renamed"), default=0)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-imported_at", "-pk"]
@@ -85,6 +104,7 @@ class HitStatus(models.TextChoices):
     OPEN = "open", _("Open: to be reviewed")
     CLEARED = "cleared", _("Cleared: a false match")
     CONFIRMED = "confirmed", _("Confirmed: the partner is listed")
+    DELISTED = "delisted", _("Closed: the entry was removed from the list")
 
 
 class ScreeningHit(models.Model):
@@ -103,6 +123,8 @@ class ScreeningHit(models.Model):
     matched_name = models.CharField(_("matched listed name"), max_length=500)
     partner_name = models.CharField(_("partner name"), max_length=500)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
+    # How the score was made (matching.NameMatch.as_dict and the listed name's quality).
+    explanation = models.JSONField(_("how the score was made"), default=dict, blank=True)
     list_date = models.DateTimeField(_("list generated"))
     status = models.CharField(max_length=10, choices=HitStatus.choices, default=HitStatus.OPEN)
     note = models.TextField(_("note"), blank=True)
@@ -110,6 +132,9 @@ class ScreeningHit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The entry left the list (generated then): an open hit closes, a decided one keeps
+    # its decision and this mark.
+    delisted_at = models.DateTimeField(_("delisted by the list of"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

@@ -1,84 +1,207 @@
-"""Screening partners against the list in force: normalised names scored by rapidfuzz.
+"""Screening partners against the list in force (matching.py says how names are scored).
 
 A partner's legal name and other names are compared with every listed name (primary,
-original script, aliases). Weak ("Low" quality) aliases count less. A score at or above
-SANCTIONS_MATCH_THRESHOLD opens a hit for a person to clear or confirm; a hit already
-decided keeps its decision.
+original script, aliases; a field "A/B" gives both). Weak ("Low" quality) aliases count
+less. A score at or above SANCTIONS_MATCH_THRESHOLD opens a hit for a person to clear or
+confirm, with how the score was made; a hit already decided keeps its decision.
 """
 
 import functools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from partnerships.partners.models import Partner
+from partnerships.sanctions.matching import (
+    PERSON_EXTRA_PART_COST,
+    WORD_SIMILARITY,
+    NameMatch,
+    WordWeights,
+    compare_names,
+    is_generic,
+    runs,
+    skeleton,
+    unmatched_weight,
+    word_similarity,
+)
 from partnerships.sanctions.models import (
+    EntryKind,
     NameQuality,
     SanctionsList,
     SanctionsName,
     ScreeningHit,
 )
-from partnerships.sanctions.names import normalize
+from partnerships.sanctions.names import ParsedName, name_variants, parse_name
+from partnerships.sanctions.services import hits_relist
 
-WEIGHTS = {NameQuality.LOW: 0.9}
+QUALITY_FACTORS = {NameQuality.LOW: 0.9}
+
+
+@dataclass
+class Match:
+    """A partner name's best match with one listed entry."""
+
+    score: float  # the name match's score, times the listed name's quality factor
+    listed: SanctionsName
+    partner_name: str
+    name_match: NameMatch
+
+    def explanation(self) -> dict:
+        return {
+            **self.name_match.as_dict(),
+            "name_score": round(self.name_match.score, 1),
+            "quality": self.listed.quality,
+            "quality_factor": QUALITY_FACTORS.get(self.listed.quality, 1),
+        }
+
+
+def listed_variants(name: str) -> list[ParsedName]:
+    """A listed name as the matcher reads it: one per alternative it gives ("A/B")."""
+    return [parsed for variant in name_variants(name) if (parsed := parse_name(variant)).words]
 
 
 class ListIndex:
-    """The listed names of one list, normalised, ready to be searched."""
+    """The listed names of one list, parsed, with their words' weights and an index of
+    the names by word, ready to be searched."""
 
     def __init__(self, sanctions_list: SanctionsList):
         self.sanctions_list = sanctions_list
-        rows = list(
+        rows = (
             SanctionsName.objects.filter(entry__sanctions_list=sanctions_list)
             .select_related("entry")
-            .only("name", "quality", "normalized", "entry")
+            .only(
+                "name",
+                "quality",
+                "entry__kind",
+                "entry__data_id",
+                "entry__name",
+                "entry__reference_number",
+            )
         )
-        self.names = rows
-        self.choices = [row.normalized for row in rows]
-        self.word_sets = [frozenset(choice.split()) for choice in self.choices]
+        self.names: list[SanctionsName] = []
+        self.parsed: list[ParsedName] = []
+        for row in rows:
+            for parsed in listed_variants(row.name):
+                self.names.append(row)
+                self.parsed.append(parsed)
+        self.weights = WordWeights.from_names(self.parsed)
+        # Per name, for `_best_possible`: each word's weight paired and unpaired, and what
+        # its unpaired words count and its score is worth (a person's, a weak alias).
+        self.word_costs = [
+            tuple((w, self.weights(w), unmatched_weight(w, self.weights)) for w in parsed.words)
+            for parsed in self.parsed
+        ]
+        self.factors = [
+            (
+                PERSON_EXTRA_PART_COST if row.entry.kind == EntryKind.INDIVIDUAL else 1.0,
+                QUALITY_FACTORS.get(row.quality, 1),
+            )
+            for row in self.names
+        ]
+        self.keys = [parsed.key for parsed in self.parsed]
         self.names_with_word: dict[str, list[int]] = defaultdict(list)
-        for index, words in enumerate(self.word_sets):
-            for word in words:
+        for index, parsed in enumerate(self.parsed):
+            for word in set(parsed.words):
                 self.names_with_word[word].append(index)
+        self.vocabulary = list(self.names_with_word)
+        self.short_words = [word for word in self.vocabulary if len(word) <= 4]
+        self.words_with_skeleton: dict[str, list[str]] = defaultdict(list)
+        for word in self.vocabulary:
+            self.words_with_skeleton[skeleton(word)].append(word)
 
-    def _candidates(self, query: str, cutoff: float):
-        """(raw score, index) of listed names close to `query`.
+    @functools.lru_cache(maxsize=50_000)  # noqa: B019 (one index per list, kept by _index)
+    def _listed_words_like(self, word: str) -> tuple[str, ...]:
+        """Listed words that `word_similarity` pairs with `word`: the list's words near it
+        in spelling, with its consonants, or one letter apart (rapidfuzz's C++ code)."""
+        near = {
+            listed
+            for listed, _score, _index in process.extract(
+                word,
+                self._words_of_length_near(len(word)),
+                scorer=fuzz.ratio,
+                score_cutoff=WORD_SIMILARITY,
+                limit=None,
+            )
+        }
+        if len(word) <= 4:  # one letter apart is for short words only
+            near.update(
+                listed
+                for listed, _distance, _index in process.extract(
+                    word, self.short_words, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+                )
+            )
+        near.update(self.words_with_skeleton.get(skeleton(word), ()))
+        return tuple(listed for listed in near if word_similarity(word, listed))
 
-        Two passes, both in rapidfuzz's C++ code: the whole names compared (spelling,
-        transliteration), and names one of which holds every word of the other ("Al-Rashid
-        Trust Foundation" and "AL-RASHID TRUST") when at least two words are shared.
-        """
-        for _choice, score, index in process.extract(
-            query, self.choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+    @functools.lru_cache(maxsize=100)  # noqa: B019
+    def _words_of_length_near(self, length: int) -> list[str]:
+        """The list's words that may be spelt like a word of `length` letters: a ratio
+        of 80 needs lengths within a factor of 1.5 (2 * shorter / both >= 0.8)."""
+        factor = (200 - WORD_SIMILARITY) / WORD_SIMILARITY
+        return [word for word in self.vocabulary if length / factor <= len(word) <= length * factor]
+
+    @functools.lru_cache(maxsize=50_000)  # noqa: B019
+    def _listed_words_within(self, word: str) -> tuple[str, ...]:
+        """Listed words found inside `word`: a run written as one word ("vanderbilt")."""
+        return tuple(listed for listed in self.vocabulary if len(listed) >= 2 and listed in word)
+
+    def _candidates(self, query: ParsedName, threshold: float) -> set[int]:
+        """Listed names worth scoring: those whose whole name is spelt alike (words
+        written together or apart), and those sharing a distinctive word with the query,
+        or a word spelt alike, that could reach the threshold: the weight of their words
+        that no word of the query is like bounds their score from above (initials
+        aside: an acronym alone is met only by a name spelt alike)."""
+        like = {word: self._listed_words_like(word) for word in set(query.words)}
+        alike = {listed for words in like.values() for listed in words}
+        for _start, _end, joined, _initials in runs(query.words):  # "van der bilt"
+            alike.update(self._listed_words_like(joined))
+        for word in like:
+            alike.update(self._listed_words_within(word))
+        distinctive = [word for word in like if not is_generic(word)] or list(like)
+        found: set[int] = set()
+        for word in distinctive:
+            for listed in like[word]:
+                found.update(self.names_with_word[listed])
+        found = {index for index in found if self._best_possible(index, alike) >= threshold}
+        for _key, _score, index in process.extract(
+            query.key, self.keys, scorer=fuzz.ratio, score_cutoff=WORD_SIMILARITY, limit=None
         ):
-            yield score, index
-        words = frozenset(query.split())
-        if len(words) < 2:
-            return
-        shared = Counter()
-        for word in words:  # names sharing words with the query, from an index of words
-            shared.update(self.names_with_word.get(word, ()))
-        for index, count in shared.items():
-            listed = self.word_sets[index]
-            if count >= 2 and (words <= listed or listed <= words):
-                yield 100.0, index
+            found.add(index)
+        return found
 
-    def best_matches(self, partner_names: list[str], threshold: float) -> dict[int, tuple]:
-        """{entry id: (score, listed name row, partner name)} at or above the threshold."""
-        best: dict[int, tuple] = {}
-        cutoff = threshold * min(WEIGHTS.values(), default=1)
+    def _best_possible(self, index: int, alike: set[str]) -> float:
+        """The highest score listed name `index` can reach against a query whose words
+        are like the listed words `alike`, with its quality factor."""
+        paired = unpaired = 0.0
+        for word, weight, unmatched in self.word_costs[index]:
+            if word in alike:
+                paired += weight
+            else:
+                unpaired += unmatched
+        if not paired:
+            return 0.0
+        extra_cost, quality = self.factors[index]
+        return 100 * paired / (paired + unpaired * extra_cost) * quality
+
+    def best_matches(self, partner_names: list[str], threshold: float) -> dict[int, Match]:
+        """{entry id: its best match} at or above the threshold."""
+        best: dict[int, Match] = {}
         for partner_name in partner_names:
-            query = normalize(partner_name)
-            if not query:
+            query = parse_name(partner_name)
+            if not query.words:
                 continue
-            for raw, index in self._candidates(query, cutoff):
+            for index in self._candidates(query, threshold):
                 listed = self.names[index]
-                score = raw * WEIGHTS.get(listed.quality, 1)
-                if score >= threshold and score > best.get(listed.entry_id, (0,))[0]:
-                    best[listed.entry_id] = (score, listed, partner_name)
+                person = listed.entry.kind == EntryKind.INDIVIDUAL
+                name_match = compare_names(query, self.parsed[index], self.weights, person=person)
+                score = name_match.score * QUALITY_FACTORS.get(listed.quality, 1)
+                if score >= threshold and score > getattr(best.get(listed.entry_id), "score", 0):
+                    best[listed.entry_id] = Match(score, listed, partner_name, name_match)
         return best
 
 
@@ -93,22 +216,31 @@ def partner_names(partner: Partner) -> list[str]:
 
 
 def screen_partners(partners: Iterable[Partner] | None = None) -> list[ScreeningHit]:
-    """Screen partners (all by default) against the list in force; the hits opened."""
-    sanctions_list = SanctionsList.current()
-    if sanctions_list is None:
+    """Screen partners (all by default) against the list in force; the hits opened, and
+    those on an entry listed again after it had been removed (reopened)."""
+    index = current_index()
+    if index is None:
         return []
-    index = _index(sanctions_list.pk, sanctions_list.imported_at)
+    sanctions_list = index.sanctions_list
     threshold = settings.SANCTIONS_MATCH_THRESHOLD
-    partners = list(Partner.objects.all() if partners is None else partners)
-    existing = set(
-        ScreeningHit.objects.filter(partner__in=[p.pk for p in partners]).values_list(
-            "partner_id", "entry_data_id"
-        )
-    )
-    opened = []
+    everyone = partners is None
+    partners = list(Partner.objects.all() if everyone else partners)
+    hits = ScreeningHit.objects.all()
+    if not everyone:
+        hits = hits.filter(partner__in=[p.pk for p in partners])
+    existing, delisted = set(), {}
+    for pk, partner_id, data_id, delisted_at in hits.values_list(
+        "pk", "partner_id", "entry_data_id", "delisted_at"
+    ):
+        existing.add((partner_id, data_id))
+        if delisted_at is not None:
+            delisted[partner_id, data_id] = pk
+    opened, relisted = [], []
     for partner in partners:
-        for score, listed, name in index.best_matches(partner_names(partner), threshold).values():
-            entry = listed.entry
+        for match in index.best_matches(partner_names(partner), threshold).values():
+            entry = match.listed.entry
+            if (partner.pk, entry.data_id) in delisted:
+                relisted.append(delisted.pop((partner.pk, entry.data_id)))
             if (partner.pk, entry.data_id) in existing:
                 continue
             opened.append(
@@ -118,11 +250,38 @@ def screen_partners(partners: Iterable[Partner] | None = None) -> list[Screening
                     entry_data_id=entry.data_id,
                     entry_reference=entry.reference_number,
                     entry_name=entry.name,
-                    matched_name=listed.name,
-                    partner_name=name,
-                    score=Decimal(str(round(score, 1))),
+                    matched_name=match.listed.name,
+                    partner_name=match.partner_name,
+                    score=Decimal(str(round(match.score, 1))),
+                    explanation=match.explanation(),
                     list_date=sanctions_list.date_generated,
                 )
             )
             existing.add((partner.pk, entry.data_id))
-    return ScreeningHit.objects.bulk_create(opened)
+    return ScreeningHit.objects.bulk_create(opened) + hits_relist(
+        hits=ScreeningHit.objects.filter(pk__in=relisted), sanctions_list=sanctions_list
+    )
+
+
+def pair_score(
+    partner_name: str, listed_name: str, weights: WordWeights, *, person: bool = False
+) -> NameMatch:
+    """The screening's score of one name against one listed name (its variants' best),
+    without the listed name's quality: what `score_names` prints."""
+    query = parse_name(partner_name)
+    return max(
+        (
+            compare_names(query, listed, weights, person=person)
+            for listed in listed_variants(listed_name)
+        ),
+        key=lambda match: match.score,
+        default=NameMatch(score=0.0),
+    )
+
+
+def current_index() -> ListIndex | None:
+    """The index of the list in force, None before the first import."""
+    sanctions_list = SanctionsList.current()
+    if sanctions_list is None:
+        return None
+    return _index(sanctions_list.pk, sanctions_list.imported_at)

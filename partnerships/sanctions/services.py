@@ -43,6 +43,40 @@ def hit_decide(*, hit: ScreeningHit, user: User, status: str, note: str) -> Scre
     return hit
 
 
+@transaction.atomic
+def hits_delist(*, data_ids: list[str], sanctions_list: SanctionsList) -> int:
+    """Mark the hits on entries that `sanctions_list` no longer has: an open hit closes
+    (nothing is left to decide), a decided one keeps its decision. Each change is in the
+    hit's audit trail. The number of hits marked."""
+    hits = ScreeningHit.objects.filter(entry_data_id__in=data_ids, delisted_at__isnull=True)
+    marked = 0
+    for hit in hits.select_for_update():
+        hit.delisted_at = sanctions_list.date_generated
+        if hit.status == HitStatus.OPEN:
+            hit.status = HitStatus.DELISTED
+        hit._change_reason = (
+            f"Delisted: not on the list of {sanctions_list.date_generated:%Y-%m-%d}"
+        )
+        hit.save()
+        marked += 1
+    return marked
+
+
+@transaction.atomic
+def hits_relist(*, hits, sanctions_list: SanctionsList) -> list[ScreeningHit]:
+    """Hits on entries that `sanctions_list` lists again: one closed by the delisting
+    opens again; a decided one loses its delisted mark and keeps its decision."""
+    relisted = []
+    for hit in hits.select_for_update():
+        hit.delisted_at = None
+        if hit.status == HitStatus.DELISTED:
+            hit.status = HitStatus.OPEN
+        hit._change_reason = f"Listed again on the list of {sanctions_list.date_generated:%Y-%m-%d}"
+        hit.save()
+        relisted.append(hit)
+    return relisted
+
+
 def partners_rescreen(*, sanctions_list: SanctionsList):
     """Screen every partner against a newly imported list: a task on the "screening"
     queue (a worker runs it; the immediate backend, before this returns). The task's

@@ -3,6 +3,7 @@
 from django_tasks import task
 
 from partnerships.sanctions.models import SanctionsList
+from partnerships.sanctions.notifications import notify_new_hits
 from partnerships.sanctions.screening import screen_partners
 
 
@@ -13,4 +14,6 @@ def rescreen_partners(list_id: int) -> dict:
     current = SanctionsList.current()
     if current is None or current.pk != list_id:
         return {"list": list_id, "screened": False, "opened": []}
-    return {"list": list_id, "screened": True, "opened": [hit.pk for hit in screen_partners()]}
+    opened = screen_partners()
+    notify_new_hits(opened)
+    return {"list": list_id, "screened": True, "opened": [hit.pk for hit in opened]}

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +31,23 @@ def _get_hit_for_user(request, pk) -> ScreeningHit:
     if not request.user.has_role(Role.OVERSIGHT):
         hits = hits.filter(partner__proposals__agency_id=request.user.agency_id).distinct()
     return get_object_or_404(hits, pk=pk)
+
+
+@login_required
+def hit_detail(request, pk):
+    """A hit with how its score was made, the proposals of the user's agency it blocks,
+    and the decision form for a reviewer who may decide it."""
+    hit = _get_hit_for_user(request, pk)
+    hit.can_decide = hit.status == HitStatus.OPEN and can_decide_hit(request.user, hit)
+    proposals = hit.partner.proposals.select_related("latest_assessment__assessment")
+    if not request.user.has_role(Role.OVERSIGHT):
+        proposals = proposals.filter(agency_id=request.user.agency_id)
+    context = {
+        "hit": hit,
+        "proposals": proposals.select_related("agency").order_by("-created_at", "-pk")[:50],
+        "next": request.get_full_path(),
+    }
+    return render(request, "sanctions/hit.html", context)
 
 
 @login_required
