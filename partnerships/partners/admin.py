@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from partnerships.admin_base import HistoryAdmin
-from partnerships.partners.models import Partner
+from partnerships.partners.models import KeyPerson, Partner
+
+
+class KeyPersonInline(admin.TabularInline):
+    """Key people, screened against listed individuals when saved (sanctions.signals)."""
+
+    model = KeyPerson
+    extra = 1
+    fields = ["name", "role", "date_of_birth", "nationality"]
 
 
 @admin.register(Partner)
@@ -16,7 +24,8 @@ class PartnerAdmin(HistoryAdmin):
     list_filter = [
         "economy_group", "region", "partner_type", "global_compact_participant", "country",
     ]  # fmt: skip
-    search_fields = ["legal_name", "other_names"]
+    search_fields = ["legal_name", "other_names", "key_people__name"]
+    inlines = [KeyPersonInline]
     readonly_fields = [
         "economy_group", "region", "classification_edition", "created_at", "updated_at",
     ]  # fmt: skip

@@ -132,3 +132,30 @@ class Partner(models.Model):
         self.economy_group = economies.economy_group_of(self.country.code)
         self.region = economies.region_of(self.country.code)
         self.classification_edition = economies.EDITION
+
+
+class KeyPersonRole(models.TextChoices):
+    HEAD = "head", _("Head of the organization")
+    BOARD = "board", _("Board member")
+    OWNER = "owner", _("Owner with a significant share")
+
+
+class KeyPerson(models.Model):
+    """Someone who runs, governs or owns a partner: screened against listed individuals."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="key_people", verbose_name=_("partner")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=10, choices=KeyPersonRole.choices)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    nationality = CountryField(_("nationality"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partner", "role", "name", "pk"]
+        verbose_name = _("key person")
+        verbose_name_plural = _("key people")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"

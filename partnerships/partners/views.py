@@ -1,8 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from partnerships.partners.forms import KeyPersonFormSet, key_person_initial
+from partnerships.partners.models import Partner
 from partnerships.partners.scoping import PROPOSALS_SCOPE, partners_visible_to
+from partnerships.partners.services import can_edit_key_people, key_people_save
 
 MIN_CHARS = 2
 MAX_CHARS = 100
@@ -34,3 +42,51 @@ def partner_search(request):
     return JsonResponse(
         {"results": [{"id": partner.pk, "text": partner.choice_label} for partner in partners]}
     )
+
+
+def _get_partner_for_user(request, pk) -> Partner:
+    """A partner of the proposals the user may see; 404 otherwise."""
+    return get_object_or_404(partners_visible_to(request.user, attachable=False), pk=pk)
+
+
+def _back(request) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})
+    return url if url.startswith("/") and safe else ""
+
+
+@login_required
+def partner_key_people(request, pk):
+    """The partner's key people (head, board members, owners), screened against the
+    listed individuals; assessors of an agency working with the partner edit them."""
+    partner = _get_partner_for_user(request, pk)
+    can_edit = can_edit_key_people(request.user, partner)
+    initial = key_person_initial(partner)
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        formset = KeyPersonFormSet(request.POST, prefix="people", initial=initial)
+        if formset.is_valid():
+            try:
+                key_people_save(partner=partner, rows=formset.rows(), user=request.user)
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)
+                status = 400
+            else:
+                messages.success(request, _("Key people saved and screened."))
+                return redirect(_back(request) or request.path)
+        else:
+            status = 400
+    else:
+        formset = KeyPersonFormSet(prefix="people", initial=initial)
+    hits = partner.screening_hits.exclude(person_name="").order_by("person_name", "-score")
+    context = {
+        "partner": partner,
+        "formset": formset,
+        "can_edit": can_edit,
+        "people": partner.key_people.all(),
+        "hits": hits,
+        "next": _back(request),
+    }
+    return render(request, "partners/key_people.html", context, status=status)

@@ -7,6 +7,7 @@ from partnerships.partners.models import Partner, PartnerType
 from partnerships.partners.widgets import PartnerSearchSelect, preload_chosen
 from partnerships.proposals.models import PartnerRole, Proposal
 from partnerships.proposals.services import PartnerRow
+from partnerships.row_formsets import RowFormSet
 
 
 class DateInput(forms.DateInput):
@@ -118,7 +119,7 @@ class PartnerRowForm(forms.Form):
         )
 
 
-class BasePartnerRowFormSet(forms.BaseFormSet):
+class BasePartnerRowFormSet(RowFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The chosen partners of all rows are read in one query.
@@ -127,9 +128,7 @@ class BasePartnerRowFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
-        rows = [
-            form for form in self.forms if not form.is_blank and not self._should_delete_form(form)
-        ]
+        rows = self.filled_forms()
         if not rows:
             raise forms.ValidationError(_("Add at least one partner."))
         if sum(form.cleaned_data.get("role") == PartnerRole.LEAD for form in rows) > 1:
@@ -143,13 +142,6 @@ class BasePartnerRowFormSet(forms.BaseFormSet):
             if key in seen:
                 form.add_error(None, _("This partner is listed twice."))
             seen.add(key)
-
-    def rows(self) -> list[PartnerRow]:
-        return [
-            form.row()
-            for form in self.forms
-            if not form.is_blank and not self._should_delete_form(form)
-        ]
 
 
 PartnerRowFormSet = forms.formset_factory(

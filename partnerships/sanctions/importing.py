@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from partnerships.partners.economies import country_code_of
 from partnerships.sanctions.models import (
     EntryKind,
     NameQuality,
@@ -61,6 +62,35 @@ class ParsedEntry:
     listed_on: date | None = None
     comments: str = ""
     aliases: list[tuple[str, str]] = field(default_factory=list)
+    birth_dates: list[dict] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)
+
+
+def _birth_dates(element: Element) -> list[dict]:
+    """An individual's dates of birth: exact dates, years, or ranges of years."""
+    dates = []
+    for birth in element.findall("INDIVIDUAL_DATE_OF_BIRTH"):
+        value, year = _text(birth, "DATE"), _text(birth, "YEAR")
+        start, end = _text(birth, "FROM_YEAR"), _text(birth, "TO_YEAR")
+        try:
+            if value:
+                dates.append({"date": date.fromisoformat(value[:10]).isoformat()})
+            elif year:
+                dates.append({"year": int(year)})
+            elif start and end:
+                dates.append({"from": int(start), "to": int(end)})
+        except ValueError:
+            continue  # a date the list writes as text ("Nov. 1973"): not compared
+    return dates
+
+
+def _nationalities(element: Element) -> list[str]:
+    codes = []
+    for value in element.findall("NATIONALITY/VALUE"):
+        code = country_code_of(value.text or "")
+        if code and code not in codes:
+            codes.append(code)
+    return codes
 
 
 def _text(element: Element, tag: str) -> str:
@@ -122,6 +152,8 @@ def parse_consolidated_list(data: bytes) -> tuple[datetime, list[ParsedEntry]]:
                 reference_number=_text(element, "REFERENCE_NUMBER"),
                 listed_on=_date(_text(element, "LISTED_ON"), f"{tag} {data_id} LISTED_ON"),
                 comments=_text(element, "COMMENTS1"),
+                birth_dates=_birth_dates(element) if kind == EntryKind.INDIVIDUAL else [],
+                nationalities=_nationalities(element) if kind == EntryKind.INDIVIDUAL else [],
             )
             for alias in element.findall(alias_tag):
                 quality = ALIAS_QUALITIES.get(_text(alias, "QUALITY").lower(), NameQuality.AKA)
@@ -284,6 +316,8 @@ def import_list(data: bytes, *, source: str, allow_older: bool = False) -> Sanct
             reference_number=e.reference_number[:50],
             listed_on=e.listed_on,
             comments=e.comments,
+            birth_dates=e.birth_dates,
+            nationalities=e.nationalities,
         )
         for e in parsed
     )

@@ -200,7 +200,12 @@ def _joined_pairs(
         for start, end, joined, initials in runs(other):
             run = other[start:end]
             for i, word in enumerate(one):
-                if len(word) == end - start and word == initials and word.isalpha():
+                if (
+                    len(word) == end - start >= 3  # "al" is no acronym of "Ali Lalobo"
+                    and word == initials
+                    and word.isalpha()
+                    and not is_generic(word)
+                ):
                     similarity = ACRONYM_SIMILARITY
                 elif abs(len(joined) - len(word)) > len(word) / 4:
                     continue  # too long or short to be alike

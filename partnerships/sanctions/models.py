@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partnerships.partners.models import Partner
+from partnerships.partners.models import KeyPerson, KeyPersonRole, Partner
 
 
 class SanctionsList(models.Model):
@@ -65,6 +65,11 @@ class SanctionsEntry(models.Model):
     reference_number = models.CharField(_("reference number"), max_length=50, blank=True)
     listed_on = models.DateField(_("listed on"), null=True, blank=True)
     comments = models.TextField(blank=True)
+    # An individual's dates of birth as listed: {"date": "1960-01-31"}, {"year": 1960} or
+    # {"from": 1958, "to": 1962}; nationalities as ISO codes (names the app could not
+    # read as a country are left out).
+    birth_dates = models.JSONField(_("dates of birth"), default=list, blank=True)
+    nationalities = models.JSONField(_("nationalities"), default=list, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]
@@ -114,6 +119,12 @@ class ScreeningHit(models.Model):
     """
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="screening_hits")
+    # A hit on one of the partner's key people (None: on the partner's own names).
+    person = models.ForeignKey(
+        KeyPerson, on_delete=models.SET_NULL, null=True, blank=True, related_name="screening_hits"
+    )
+    person_name = models.CharField(_("person"), max_length=200, blank=True)
+    person_role = models.CharField(_("person's role"), max_length=10, blank=True)
     entry = models.ForeignKey(
         SanctionsEntry, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -142,8 +153,15 @@ class ScreeningHit(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["partner", "entry_data_id"], name="one_hit_per_partner_and_entry"
-            )
+                fields=["partner", "entry_data_id"],
+                condition=models.Q(person_name=""),
+                name="one_hit_per_partner_and_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["partner", "person_name", "entry_data_id"],
+                condition=~models.Q(person_name=""),
+                name="one_hit_per_person_and_entry",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -152,3 +170,7 @@ class ScreeningHit(models.Model):
     @property
     def status_label(self) -> str:
         return self.get_status_display()
+
+    @property
+    def person_role_label(self) -> str:
+        return str(KeyPersonRole(self.person_role).label) if self.person_role else ""

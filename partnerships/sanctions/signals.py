@@ -1,11 +1,11 @@
-"""Screen a partner when it is created or renamed, whatever the path (forms, admin, shell);
-keep every screening hit."""
+"""Screen a partner when it is created or renamed, or one of its key people is recorded or
+changed, whatever the path (forms, admin, shell); keep every screening hit."""
 
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from partnerships.frozen import FrozenRecordError
-from partnerships.partners.models import Partner
+from partnerships.partners.models import KeyPerson, Partner
 from partnerships.sanctions.models import ScreeningHit
 from partnerships.sanctions.screening import screen_partners
 
@@ -27,6 +27,12 @@ def screen_new_or_renamed(sender, instance: Partner, created=False, raw=False, *
     before = getattr(instance, "_names_before", None)
     if created or before != (instance.legal_name, instance.other_names):
         screen_partners([instance])
+
+
+@receiver(post_save, sender=KeyPerson)
+def screen_new_or_changed_person(sender, instance: KeyPerson, raw=False, **kwargs):
+    if not raw:
+        screen_partners([instance.partner])
 
 
 @receiver(pre_delete, sender=ScreeningHit)

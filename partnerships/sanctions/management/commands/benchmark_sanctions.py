@@ -2,13 +2,16 @@
 
 Imports the UN Security Council Consolidated List of 2026-02-27 (tests/data), then times
 screening a registry of --partners partners against it, as after an import (building the
-list's index included), and saving one partner at a time, screening included (p50 / p95
-over --saves saves). The partners' names are made of words common in organisations'
-names and of words of listed names, and one in fifty holds a listed entity's name with
-words added, so that the screening meets what it meets in real use. Everything runs in a
+list's index included) with --people key people each, and saving one partner at a
+time, screening included (p50 / p95 over --saves saves). The partners' names are made
+of words common in organisations' names and of words of listed names, and one in fifty
+holds a listed entity's name with words added; people's names are common given and
+family names, one in a hundred a listed individual's, so that the screening meets what
+it meets in real use. Everything runs in a
 transaction that is rolled back: the database is left as it was.
 """
 
+import datetime
 import math
 import random
 import statistics
@@ -19,7 +22,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from partnerships.partners.models import Partner
+from partnerships.partners.models import KeyPerson, KeyPersonRole, Partner
 from partnerships.sanctions import screening
 from partnerships.sanctions.importing import import_list, read_source
 from partnerships.sanctions.models import EntryKind, SanctionsEntry, SanctionsName
@@ -30,6 +33,14 @@ COMMON = (  # noqa: SIM905 (words common in organisations' names)
     "Global Green Health Education Water Solar Rural Community Development Foundation "
     "Trust Institute Society Alliance International Partners Network Services Trading "
     "Energy Logistics Holdings Capital Relief Aid Youth Women Children Farmers Clinic"
+).split()
+GIVEN = (  # noqa: SIM905 (names common in many countries)
+    "Amina Jean Maria Ahmed Li Anna David Fatima Carlos Olga Ivan Grace Omar Sofia Peter "
+    "Aisha Juan Mei Samuel Nadia Pierre Ana Yusuf Elena Kofi Leila Raj Hana Tomas Zainab"
+).split()
+FAMILY = (  # noqa: SIM905
+    "Diallo Smith Garcia Khan Wang Müller Okafor Silva Ivanova Haddad Kim Nguyen Mensah "
+    "Rossi Kowalski Tanaka Hassan Perez Novak Banda Costa Osei Sato Ali Lopez Dubois Mwangi"
 ).split()
 COUNTRIES = ["KE", "DE", "BR", "VN", "GE", "IN", "FR", "NG", "PK", "ID"]
 
@@ -44,9 +55,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--partners", type=int, default=10_000)
+        parser.add_argument("--people", type=int, default=2, help="Key people a partner.")
         parser.add_argument("--saves", type=int, default=50)
 
-    def handle(self, *args, partners, saves, **options):
+    def handle(self, *args, partners, people, saves, **options):
         rng = random.Random(11)
         with transaction.atomic():
             start = time.perf_counter()
@@ -59,13 +71,31 @@ class Command(BaseCommand):
                 ).values_list("name", flat=True)
             )
             listed_words = sorted({w for name in entities for w in name.title().split()})
-            Partner.objects.bulk_create(  # bulk: no screening on creation
+            individuals = list(
+                SanctionsEntry.objects.filter(
+                    sanctions_list=sanctions_list, kind=EntryKind.INDIVIDUAL
+                ).values_list("name", flat=True)
+            )
+            registry = Partner.objects.bulk_create(  # bulk: no screening on creation
                 Partner(
                     legal_name=self._name(rng, entities, listed_words, n),
                     partner_type="ngo",
                     country=rng.choice(COUNTRIES),
                 )
                 for n in range(partners)
+            )
+            KeyPerson.objects.bulk_create(
+                KeyPerson(
+                    partner=partner,
+                    name=self._person(rng, individuals),
+                    role=rng.choice(KeyPersonRole.values),
+                    date_of_birth=datetime.date(rng.randint(1940, 2000), 1, 1)
+                    if rng.random() < 0.5
+                    else None,
+                    nationality=rng.choice(COUNTRIES),
+                )
+                for partner in registry
+                for _ in range(people)
             )
             screening._index.cache_clear()  # as in a worker that meets the list first
             start = time.perf_counter()
@@ -88,7 +118,8 @@ class Command(BaseCommand):
             f"{names} names): {imported:.2f} s"
         )
         self.stdout.write(
-            f"Screening {partners} partners against it (index built first): {screened:.2f} s "
+            f"Screening {partners} partners with {people} key people each against it (index "
+            f"built first): {screened:.2f} s "
             f"({screened / partners * 1000:.2f} ms a partner), {len(hits)} potential matches."
         )
         self.stdout.write(
@@ -97,6 +128,12 @@ class Command(BaseCommand):
             f"p95 {percentile(save_times, 0.95) * 1000:.1f} ms"
         )
         self.stdout.write("Rolled back: the database is unchanged.")
+
+    @staticmethod
+    def _person(rng, individuals) -> str:
+        if rng.random() < 0.01:  # a listed individual's name
+            return rng.choice(individuals).title()
+        return " ".join([*rng.sample(GIVEN, rng.choice([1, 1, 2])), rng.choice(FAMILY)])
 
     @staticmethod
     def _name(rng, entities, listed_words, n) -> str:
