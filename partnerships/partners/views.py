@@ -80,7 +80,11 @@ def partner_key_people(request, pk):
             status = 400
     else:
         formset = KeyPersonFormSet(prefix="people", initial=initial)
-    hits = partner.screening_hits.exclude(person_name="").order_by("person_name", "-score")
+    hits = (
+        partner.screening_hits.exclude(person_name="")
+        .select_related("decided_by")
+        .order_by("person_name", "-score")
+    )
     context = {
         "partner": partner,
         "formset": formset,

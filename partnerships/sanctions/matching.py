@@ -189,7 +189,7 @@ def runs(words: tuple[str, ...]) -> tuple[tuple[int, int, str, str], ...]:
 
 
 def _joined_pairs(
-    partner: tuple[str, ...], listed: tuple[str, ...]
+    partner: tuple[str, ...], listed: tuple[str, ...], *, initials_count: bool = True
 ) -> list[tuple[float, int, int, int, int]]:
     """(similarity, partner start, partner end, listed start, listed end) of runs of two
     to four words on one side written as one word on the other ("vanderbilt" / "van der
@@ -201,7 +201,8 @@ def _joined_pairs(
             run = other[start:end]
             for i, word in enumerate(one):
                 if (
-                    len(word) == end - start >= 3  # "al" is no acronym of "Ali Lalobo"
+                    initials_count
+                    and len(word) == end - start >= 3  # "al" is no acronym of "Ali Lalobo"
                     and word == initials
                     and word.isalpha()
                     and not is_generic(word)
@@ -240,7 +241,11 @@ def compare_names(
     pairs: list[WordPair] = []
     matched = 0.0
     # Words written together on one side first: they are exact.
-    for similarity, p_start, p_end, l_start, l_end in _joined_pairs(p_words, l_words):
+    for similarity, p_start, p_end, l_start, l_end in _joined_pairs(
+        p_words,
+        l_words,
+        initials_count=not person,  # "MAG" is not Mohammed Al Ghabra
+    ):
         if any(p_used[p_start:p_end]) or any(l_used[l_start:l_end]):
             continue
         p_text, l_text = " ".join(p_words[p_start:p_end]), " ".join(l_words[l_start:l_end])

@@ -173,4 +173,5 @@ class ScreeningHit(models.Model):
 
     @property
     def person_role_label(self) -> str:
-        return str(KeyPersonRole(self.person_role).label) if self.person_role else ""
+        labels = dict(KeyPersonRole.choices)
+        return str(labels.get(self.person_role, self.person_role))

@@ -226,7 +226,7 @@ class ListIndex:
         postings = self.individuals_with_word if individuals_only else self.names_with_word
         found: set[int] = set()
         for word in distinctive:
-            for listed in like[word]:
+            for listed in meets[word]:  # spelt alike, or written together or apart
                 found.update(postings[listed])
         query_costs = [
             (word, meets[word], unmatched_weight(word, self.weights)) for word in query.words
