@@ -18,7 +18,6 @@ e-mail goes to memory.
 
 import functools
 import json
-import math
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,7 @@ from django.urls import reverse
 from partnerships.assessments import workflow
 from partnerships.assessments.models import Assessment, ExclusionQuestion
 from partnerships.assessments.services import gate_save
+from partnerships.benchmarks.pages import nearest_rank
 from partnerships.reports import documents
 from partnerships.reports.services import render_signed_pdf
 from partnerships.reports.signing import sign_pdf
@@ -56,12 +56,6 @@ def timed(function) -> float:
     start = time.perf_counter()
     function()
     return time.perf_counter() - start
-
-
-def percentile(values, fraction: float) -> float:
-    """Nearest rank: the smallest value with at least `fraction` of them at or below it."""
-    ordered = sorted(values)
-    return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
 
 
 class Command(BaseCommand):
@@ -236,10 +230,10 @@ class Command(BaseCommand):
             posts = [post for post, _page in samples]
             pages = [page for _post, page in samples]
             self.stdout.write(
-                f"{language:<9} {percentile(posts, 0.5) * 1000:>15.0f} ms "
-                f"{percentile(posts, 0.95) * 1000:>5.0f} ms "
-                f"{percentile(pages, 0.5) * 1000:>14.0f} ms "
-                f"{percentile(pages, 0.95) * 1000:>5.0f} ms"
+                f"{language:<9} {nearest_rank(posts, 50) * 1000:>15.0f} ms "
+                f"{nearest_rank(posts, 95) * 1000:>5.0f} ms "
+                f"{nearest_rank(pages, 50) * 1000:>14.0f} ms "
+                f"{nearest_rank(pages, 95) * 1000:>5.0f} ms"
             )
 
     def _approve_once(self, client: Client, review: Assessment, language: str):

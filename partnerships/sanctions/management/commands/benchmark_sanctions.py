@@ -12,7 +12,6 @@ transaction that is rolled back: the database is left as it was.
 """
 
 import datetime
-import math
 import random
 import statistics
 import time
@@ -22,6 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from partnerships.benchmarks.pages import nearest_rank
 from partnerships.partners.models import KeyPerson, KeyPersonRole, Partner
 from partnerships.sanctions import screening
 from partnerships.sanctions.importing import import_list, read_source
@@ -43,11 +43,6 @@ FAMILY = (  # noqa: SIM905
     "Rossi Kowalski Tanaka Hassan Perez Novak Banda Costa Osei Sato Ali Lopez Dubois Mwangi"
 ).split()
 COUNTRIES = ["KE", "DE", "BR", "VN", "GE", "IN", "FR", "NG", "PK", "ID"]
-
-
-def percentile(values, fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
 
 
 class Command(BaseCommand):
@@ -125,7 +120,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Saving one partner, screening included ({saves} saves): "
             f"p50 {statistics.median(save_times) * 1000:.1f} ms, "
-            f"p95 {percentile(save_times, 0.95) * 1000:.1f} ms"
+            f"p95 {nearest_rank(save_times, 95) * 1000:.1f} ms"
         )
         self.stdout.write("Rolled back: the database is unchanged.")
 
