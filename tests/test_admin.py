@@ -219,3 +219,43 @@ def test_history_pages_exist_only_for_models_with_a_history(admin_client, propos
     obj = model.objects.first()
     if has_history and obj is not None:
         assert admin_client.get(admin_url(model, "history", obj.pk)).status_code == 200
+
+
+def test_key_people_edited_in_the_admin_go_through_the_service(
+    admin_client, administrator, monkeypatch
+):
+    from partnerships.partners import services
+    from partnerships.partners.models import KeyPerson, Partner
+
+    partner = PartnerFactory(legal_name="Lake Kivu Farmers Cooperative", country="CD")
+    kept = KeyPerson.objects.create(partner=partner, name="Jean Mbeki", role="owner")
+    gone = KeyPerson.objects.create(partner=partner, name="Old Board Member", role="board")
+    calls = []
+    real_save = services.key_people_save
+    monkeypatch.setattr(
+        "partnerships.partners.admin.key_people_save",
+        lambda **kwargs: calls.append(kwargs) or real_save(**kwargs),
+    )
+    url = admin_url(Partner, "change", partner.pk)
+    data = {
+        "legal_name": partner.legal_name, "partner_type": partner.partner_type,
+        "country": "CD", "other_names": "", "website": "", "notes": "",
+        "key_people-TOTAL_FORMS": "3", "key_people-INITIAL_FORMS": "2",
+        "key_people-MIN_NUM_FORMS": "0", "key_people-MAX_NUM_FORMS": "1000",
+        "key_people-0-id": kept.pk, "key_people-0-partner": partner.pk,
+        "key_people-0-name": "Jean Mbeki", "key_people-0-role": "head",
+        "key_people-1-id": gone.pk, "key_people-1-partner": partner.pk,
+        "key_people-1-name": "Old Board Member", "key_people-1-role": "board",
+        "key_people-1-DELETE": "on",
+        "key_people-2-partner": partner.pk,
+        "key_people-2-name": "Amina Diallo", "key_people-2-role": "board",
+        "key_people-2-nationality": "SN",
+    }  # fmt: skip
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert [call["author"] for call in calls] == [administrator]
+    assert sorted(partner.key_people.values_list("name", "role")) == [
+        ("Amina Diallo", "board"), ("Jean Mbeki", "head"),
+    ]  # fmt: skip
+    amina = partner.key_people.get(name="Amina Diallo")
+    assert amina.history.get().history_user == administrator

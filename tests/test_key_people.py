@@ -146,3 +146,101 @@ def test_people_show_on_the_hit_and_in_the_report_content(
     page = client.get(f"/sanctions/hits/{hit.pk}/").content.decode()
     assert "<strong>Germain Katanga</strong>" in page and "Board member" in page
     assert "Nationality" in page and "agrees: +5" in page
+
+
+def test_two_namesakes_on_a_board_get_a_hit_each(partner, assessor):
+    people = key_people_save(
+        partner=partner,
+        rows=[
+            PersonRow(None, "Germain Katanga", KeyPersonRole.BOARD, None, ""),
+            PersonRow(None, "Germain Katanga", KeyPersonRole.OWNER, None, ""),
+        ],
+        user=assessor,
+    )
+    hits = ScreeningHit.objects.filter(partner=partner, entry_reference="CDi.006")
+    assert sorted(hits.values_list("person_id", flat=True)) == sorted(p.pk for p in people)
+
+
+def test_saving_several_people_screens_the_partner_once(partner, assessor, monkeypatch):
+    from partnerships.partners import services
+
+    screened = []
+    real_screen = services.screen_partners
+    monkeypatch.setattr(
+        services, "screen_partners", lambda ps: screened.append(ps) or real_screen(ps)
+    )
+    monkeypatch.setattr("partnerships.sanctions.signals.screen_partners", screened.append)
+    key_people_save(
+        partner=partner,
+        rows=[PersonRow(None, f"Person {n}", KeyPersonRole.BOARD, None, "") for n in "ABCDE"],
+        user=assessor,
+    )
+    assert screened == [[partner]]
+
+
+def test_a_stale_page_does_not_bring_back_a_person_removed_meanwhile(
+    client, partner, assessor, teammate
+):
+    """Two assessors open the page; one removes Jean Mbeki; the other, still seeing him,
+    saves a change of Amina's role: refused (409), both lists shown, nothing lost."""
+    amina, jean = key_people_save(
+        partner=partner,
+        rows=[
+            PersonRow(None, "Amina Diallo", KeyPersonRole.HEAD, None, ""),
+            PersonRow(None, "Jean Mbeki", KeyPersonRole.OWNER, None, ""),
+        ],
+        user=assessor,
+    )
+    url = f"/partners/{partner.pk}/people/"
+    client.force_login(assessor)
+    page = client.get(url).content.decode()
+    version = page.split('name="version" value="')[1].split('"')[0]
+    key_people_save(  # the teammate removes Jean and adds Kofi
+        partner=partner,
+        rows=[
+            PersonRow(amina.pk, "Amina Diallo", "head", None, ""),
+            PersonRow(None, "Kofi Mensah", "board", None, "GH"),
+        ],
+        user=teammate,
+    )
+    data = {
+        "version": version,
+        "people-TOTAL_FORMS": "2", "people-INITIAL_FORMS": "2",
+        "people-MIN_NUM_FORMS": "0", "people-MAX_NUM_FORMS": "50",
+        "people-0-pk": str(amina.pk), "people-0-name": "Amina Diallo", "people-0-role": "board",
+        "people-1-pk": str(jean.pk), "people-1-name": "Jean Mbeki", "people-1-role": "owner",
+    }  # fmt: skip
+    page = client.post(url, data)
+    assert page.status_code == 409
+    text = page.content.decode()
+    assert "Someone changed this partner&#x27;s key people" in text
+    assert "Key people as stored now" in text and 'value="Jean Mbeki"' in text
+    assert sorted(partner.key_people.values_list("name", "role")) == [
+        ("Amina Diallo", "head"), ("Kofi Mensah", "board"),
+    ]  # fmt: skip
+    # The form shown holds what was typed (Jean as a new row now) and the person added
+    # meanwhile; saved again as shown, it keeps Kofi and brings Jean back, knowingly.
+    shown = page.context["formset"].data
+    assert shown["people-1-pk"] == "" and shown["people-2-name"] == "Kofi Mensah"
+    data = dict(shown.items())
+    data["version"] = text.split('name="version" value="')[1].split('"')[0]
+    assert client.post(url, data).status_code == 302
+    assert sorted(partner.key_people.values_list("name", "role", "nationality")) == [
+        ("Amina Diallo", "board", ""), ("Jean Mbeki", "owner", ""), ("Kofi Mensah", "board", "GH"),
+    ]  # fmt: skip
+    assert not KeyPerson.objects.filter(pk=jean.pk).exists()
+
+
+def test_a_rescreening_meeting_a_hit_saved_meanwhile_is_no_error(partner, assessor):
+    from partnerships.sanctions import screening
+
+    key_people_save(
+        partner=partner,
+        rows=[PersonRow(None, "Germain Katanga", KeyPersonRole.BOARD, None, "")],
+        user=assessor,
+    )
+    hit = ScreeningHit.objects.get(partner=partner, entry_reference="CDi.006")
+    duplicate = ScreeningHit.objects.get(pk=hit.pk)
+    duplicate.pk = None  # as another worker would have made it a moment earlier
+    assert screening._opened([duplicate]) == []
+    assert ScreeningHit.objects.filter(partner=partner, entry_reference="CDi.006").count() == 1

@@ -322,3 +322,69 @@ def test_my_work_links_list_what_my_work_counts(client, assessor, teammate, revi
     assert titles(teammate, "assessor=me") == ["Teammate's draft"]
     page = client.get("/proposals/?assessor=me").content.decode()
     assert 'name="assessor" value="me"' in page  # kept when filtering further
+
+
+def test_a_new_partners_head_is_recorded_and_screened_from_the_proposal_form(client, assessor):
+    from pathlib import Path
+
+    from partnerships.sanctions.importing import import_list, read_source
+    from partnerships.sanctions.models import ScreeningHit
+
+    real = Path(__file__).parent / "data" / "un-consolidated-2026-02-27.xml.gz"
+    import_list(read_source(str(real)), source="test")
+    client.force_login(assessor)
+    new_partner = {
+        "partners-0-new_legal_name": "Lake Kivu Farmers Cooperative",
+        "partners-0-new_partner_type": "ngo",
+        "partners-0-new_country": "CD",
+        "partners-0-role": "lead",
+        "partners-0-new_head_name": "Germain Katanga",
+        "partners-0-new_head_date_of_birth": "2999-04-28",
+    }
+    page = client.post("/proposals/new/", form_data(**new_partner))
+    assert page.status_code == 200  # a date of birth in the future, at its field
+    errors = page.context["formset"].forms[0].errors
+    assert errors["new_head_date_of_birth"] == ["A date of birth cannot be in the future."]
+    assert 'value="Germain Katanga"' in page.content.decode()
+    new_partner["partners-0-new_head_date_of_birth"] = "1978-04-28"
+    new_partner["partners-0-new_head_nationality"] = "CD"
+    assert client.post("/proposals/new/", form_data(**new_partner)).status_code == 302
+    partner = Partner.objects.get(legal_name="Lake Kivu Farmers Cooperative")
+    head = partner.key_people.get()
+    assert (head.name, head.role, str(head.date_of_birth), head.nationality.code) == (
+        "Germain Katanga", "head", "1978-04-28", "CD",
+    )  # fmt: skip
+    assert head.history.get().history_user == assessor
+    hit = ScreeningHit.objects.get(person=head)
+    assert hit.entry_reference == "CDi.006" and hit.score == 100
+
+
+def test_a_head_is_for_a_new_partner_only(client, assessor):
+    existing = PartnerFactory(legal_name="Kibo Solar")
+    client.force_login(assessor)
+    page = client.post(
+        "/proposals/new/",
+        form_data(
+            **{
+                "partners-0-partner": existing.pk,
+                "partners-0-role": "lead",
+                "partners-0-new_head_name": "Somebody Else",
+            }
+        ),
+    )
+    assert page.status_code == 200
+    assert "key people on its page" in page.context["formset"].forms[0].errors["new_head_name"][0]
+    assert not existing.key_people.exists()
+
+
+def test_a_head_typed_without_a_partner_is_not_lost(client, assessor):
+    client.force_login(assessor)
+    page = client.post(
+        "/proposals/new/",
+        form_data(**{"partners-0-new_head_name": "Amina Diallo", "partners-0-role": "lead"}),
+    )
+    assert page.status_code == 200
+    errors = page.context["formset"].forms[0].errors
+    assert errors["new_legal_name"] == ["Give the new partner's legal name."]
+    assert 'value="Amina Diallo"' in page.content.decode()
+    assert not Proposal.objects.exists()

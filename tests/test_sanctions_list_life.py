@@ -207,3 +207,10 @@ def test_a_redirect_elsewhere_is_refused():
     handler = importing._CheckedRedirects()
     with pytest.raises(FetchRefusedError):
         handler.redirect_request(None, None, 302, "Found", {}, "https://169.254.169.254/")
+
+
+@pytest.mark.parametrize("port", ["22", "8443", "99999", "x"])
+def test_an_allowed_host_is_fetched_on_the_https_port_only(db, port):
+    with pytest.raises(FetchRefusedError, match=r"443|SANCTIONS_ALLOWED_HOSTS"):
+        importing.check_list_url(f"https://scsanctions.un.org:{port}/consolidated.xml")
+    importing.check_list_url("https://scsanctions.un.org:443/consolidated.xml")

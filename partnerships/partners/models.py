@@ -119,7 +119,12 @@ class Partner(models.Model):
 
     @property
     def other_names_list(self) -> list[str]:
-        return [name.strip() for name in self.other_names.splitlines() if name.strip()]
+        return self.split_other_names(self.other_names)
+
+    @staticmethod
+    def split_other_names(text: str) -> list[str]:
+        """Other names are kept one a line."""
+        return [name.strip() for name in text.splitlines() if name.strip()]
 
     def clean(self) -> None:
         # Derive the group first, so that validation sees it (an unknown country is

@@ -10,7 +10,11 @@ from django.views.decorators.http import require_GET
 from partnerships.partners.forms import KeyPersonFormSet, key_person_initial
 from partnerships.partners.models import Partner
 from partnerships.partners.scoping import PROPOSALS_SCOPE, partners_visible_to
-from partnerships.partners.services import can_edit_key_people, key_people_save
+from partnerships.partners.services import (
+    can_edit_key_people,
+    key_people_save,
+    key_people_version,
+)
 
 MIN_CHARS = 2
 MAX_CHARS = 100
@@ -55,6 +59,27 @@ def _back(request) -> str:
     return url if url.startswith("/") and safe else ""
 
 
+def _typed_over(data, partner: Partner, initial: list[dict]) -> KeyPersonFormSet:
+    """The rows typed, for people removed meanwhile as new rows (saved again, they add
+    the person back, knowingly), then rows for people added meanwhile (saved again,
+    they stay)."""
+    data = data.copy()
+    stored = {str(row["pk"]): row for row in initial}
+    typed = set()
+    for key in [key for key in data if key.startswith("people-") and key.endswith("-pk")]:
+        if data[key] not in stored:
+            data[key] = ""
+        typed.add(data[key])
+    total = int(data.get("people-TOTAL_FORMS") or 0)
+    for pk, row in stored.items():
+        if pk not in typed:
+            for field, value in row.items():
+                data[f"people-{total}-{field}"] = "" if value is None else str(value)
+            total += 1
+    data["people-TOTAL_FORMS"] = str(total)
+    return KeyPersonFormSet(data, prefix="people", initial=initial)
+
+
 @login_required
 def partner_key_people(request, pk):
     """The partner's key people (head, board members, owners), screened against the
@@ -69,10 +94,22 @@ def partner_key_people(request, pk):
         formset = KeyPersonFormSet(request.POST, prefix="people", initial=initial)
         if formset.is_valid():
             try:
-                key_people_save(partner=partner, rows=formset.rows(), user=request.user)
+                key_people_save(
+                    partner=partner,
+                    rows=formset.rows(),
+                    user=request.user,
+                    expected_version=request.POST.get("version"),
+                )
             except ValidationError as error:
+                if (
+                    getattr(error, "code", None) == "stale"
+                ):  # keep what was typed, beside what is stored
+                    formset = _typed_over(request.POST, partner, key_person_initial(partner))
+                    status = 409
+                else:
+                    status = 400
+                formset.is_valid()
                 formset._non_form_errors = formset.error_class(error.messages)
-                status = 400
             else:
                 messages.success(request, _("Key people saved and screened."))
                 return redirect(_back(request) or request.path)
@@ -80,6 +117,7 @@ def partner_key_people(request, pk):
             status = 400
     else:
         formset = KeyPersonFormSet(prefix="people", initial=initial)
+    people = list(partner.key_people.all())  # as stored now
     hits = (
         partner.screening_hits.exclude(person_name="")
         .select_related("decided_by")
@@ -89,8 +127,10 @@ def partner_key_people(request, pk):
         "partner": partner,
         "formset": formset,
         "can_edit": can_edit,
-        "people": partner.key_people.all(),
+        "people": people,
+        "version": key_people_version(people),
         "hits": hits,
+        "stale": status == 409,
         "next": _back(request),
     }
     return render(request, "partners/key_people.html", context, status=status)

@@ -1,9 +1,11 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from partnerships.partners.models import Partner, PartnerType
+from partnerships.partners.models import KeyPersonRole, Partner, PartnerType
+from partnerships.partners.services import PersonRow
 from partnerships.partners.widgets import PartnerSearchSelect, preload_chosen
 from partnerships.proposals.models import PartnerRole, Proposal
 from partnerships.proposals.services import PartnerRow
@@ -85,6 +87,16 @@ class PartnerRowForm(forms.Form):
     new_global_compact_participant = forms.BooleanField(
         label=_("UN Global Compact participant"), required=False
     )
+    # The new partner's head, screened with it; more key people on the partner's page.
+    new_head_name = forms.CharField(
+        label=_("Head of the organization: name"), required=False, max_length=200
+    )
+    new_head_date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=DateInput()
+    )
+    new_head_nationality = LazyTypedChoiceField(
+        label=_("Nationality"), choices=lambda: [("", "—"), *countries], required=False
+    )
 
     def clean(self):
         data = super().clean()
@@ -99,6 +111,20 @@ class PartnerRowForm(forms.Form):
                     self.add_error(field, _("Required for a new partner."))
         if (partner or name) and not data.get("role"):
             self.add_error("role", _("Give the partner's role."))
+        head = (data.get("new_head_name") or "").strip()
+        head_facts = data.get("new_head_date_of_birth") or data.get("new_head_nationality")
+        if partner and (head or head_facts):
+            self.add_error(
+                "new_head_name",
+                _("For a new partner only: record a registry partner's key people on its page."),
+            )
+        elif not head and head_facts:
+            self.add_error("new_head_name", _("Give the person's name."))
+        if (head or head_facts) and not partner and not name:
+            self.add_error("new_legal_name", _("Give the new partner's legal name."))
+        born = data.get("new_head_date_of_birth")
+        if born and born > timezone.localdate():
+            self.add_error("new_head_date_of_birth", _("A date of birth cannot be in the future."))
         return data
 
     @property
@@ -116,6 +142,17 @@ class PartnerRowForm(forms.Form):
             country=data.get("new_country", ""),
             website=data.get("new_website", ""),
             global_compact_participant=data.get("new_global_compact_participant", False),
+            people=tuple(
+                PersonRow(
+                    pk=None,
+                    name=head,
+                    role=KeyPersonRole.HEAD,
+                    date_of_birth=data.get("new_head_date_of_birth"),
+                    nationality=data.get("new_head_nationality") or "",
+                )
+                for head in [(data.get("new_head_name") or "").strip()]
+                if head and not data.get("partner")
+            ),
         )
 
 

@@ -172,8 +172,8 @@ class FetchRefusedError(Exception):
 
 
 def check_list_url(url: str) -> None:
-    """https only, from SANCTIONS_ALLOWED_HOSTS: the app fetches nothing else (no
-    http, no address of the app's own network, no redirect elsewhere)."""
+    """https on port 443 only, from SANCTIONS_ALLOWED_HOSTS: the app fetches nothing
+    else (no http, no address of the app's own network, no redirect elsewhere)."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme != "https":
         raise FetchRefusedError(f"{url}: only an https URL is fetched.")
@@ -183,6 +183,12 @@ def check_list_url(url: str) -> None:
             f"{url}: {parts.hostname} is not one of SANCTIONS_ALLOWED_HOSTS "
             f"({', '.join(sorted(allowed)) or 'none'})."
         )
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port not in (None, 443):  # an allowed host's other services are not the list
+        raise FetchRefusedError(f"{url}: only the https port (443) is fetched.")
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):

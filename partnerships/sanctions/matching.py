@@ -168,6 +168,12 @@ def _pair_weight(listed_words: str, weight: WordWeights) -> float:
     return sum(weight(word) for word in listed_words.split())
 
 
+def could_be_acronym(initials: str) -> bool:
+    """Initials of a run that a word equal to them stands for: three letters or more
+    ("al" is no acronym of "Ali Lalobo"), not a word of its own kind ("aid")."""
+    return len(initials) >= 3 and initials.isalpha() and not is_generic(initials)
+
+
 def unmatched_weight(word: str, weight: WordWeights) -> float:
     return COUNTRY_MISMATCH_WEIGHT if word in _country_words() else weight(word)
 
@@ -200,13 +206,7 @@ def _joined_pairs(
         for start, end, joined, initials in runs(other):
             run = other[start:end]
             for i, word in enumerate(one):
-                if (
-                    initials_count
-                    and len(word) == end - start >= 3  # "al" is no acronym of "Ali Lalobo"
-                    and word == initials
-                    and word.isalpha()
-                    and not is_generic(word)
-                ):
+                if initials_count and word == initials and could_be_acronym(word):
                     similarity = ACRONYM_SIMILARITY
                 elif abs(len(joined) - len(word)) > len(word) / 4:
                     continue  # too long or short to be alike

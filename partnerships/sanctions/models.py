@@ -157,9 +157,10 @@ class ScreeningHit(models.Model):
                 condition=models.Q(person_name=""),
                 name="one_hit_per_partner_and_entry",
             ),
+            # Per person recorded, not per name: two namesakes on a board are two people.
             models.UniqueConstraint(
-                fields=["partner", "person_name", "entry_data_id"],
-                condition=~models.Q(person_name=""),
+                fields=["person", "entry_data_id"],
+                condition=models.Q(person__isnull=False),
                 name="one_hit_per_person_and_entry",
             ),
         ]

@@ -7,6 +7,7 @@ reads `al haramain` qualified by `albania branch`: a country, a branch or an acr
 which one of its kind the named body is, not what it is called.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -119,6 +120,7 @@ def words_of(text: str) -> list[str]:
     return [word for word in words if not is_legal_form(word)] or words
 
 
+@functools.lru_cache(maxsize=100_000)  # names share their words
 def is_legal_form(word: str) -> bool:
     """A legal-form word, or a long one misspelt or cut ("Aktiengeselschaft", "Compan")."""
     if word in LEGAL_FORMS:

@@ -22,7 +22,8 @@ def remember_names(sender, instance: Partner, raw=False, **kwargs):
 
 @receiver(post_save, sender=Partner)
 def screen_new_or_renamed(sender, instance: Partner, created=False, raw=False, **kwargs):
-    if raw:
+    # A caller that saves more (the admin: the partner, then its people) screens once.
+    if raw or getattr(instance, "_screened_by_caller", False):
         return
     before = getattr(instance, "_names_before", None)
     if created or before != (instance.legal_name, instance.other_names):
@@ -31,7 +32,8 @@ def screen_new_or_renamed(sender, instance: Partner, created=False, raw=False, *
 
 @receiver(post_save, sender=KeyPerson)
 def screen_new_or_changed_person(sender, instance: KeyPerson, raw=False, **kwargs):
-    if not raw:
+    # key_people_save screens the partner once when all its people are saved.
+    if not raw and not getattr(instance, "_screened_by_caller", False):
         screen_partners([instance.partner])
 
 
