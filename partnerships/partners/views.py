@@ -101,9 +101,8 @@ def partner_key_people(request, pk):
                     expected_version=request.POST.get("version"),
                 )
             except ValidationError as error:
-                if (
-                    getattr(error, "code", None) == "stale"
-                ):  # keep what was typed, beside what is stored
+                # Stale: keep what was typed, beside what is stored.
+                if getattr(error, "code", None) == "stale":
                     formset = _typed_over(request.POST, partner, key_person_initial(partner))
                     status = 409
                 else:

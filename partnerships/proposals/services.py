@@ -11,8 +11,8 @@ from simple_history.utils import bulk_create_with_history
 from partnerships.accounts.models import User
 from partnerships.assessments import permissions
 from partnerships.assessments.latest import latest_assessment_refresh
-from partnerships.partners.models import KeyPerson, Partner
-from partnerships.partners.services import PersonRow
+from partnerships.partners.models import Partner
+from partnerships.partners.services import PersonRow, key_people_save
 from partnerships.proposals.models import ContributionType, Proposal, ProposalPartner
 
 
@@ -29,31 +29,6 @@ class PartnerRow:
     global_compact_participant: bool = False
     # The key people of a new partner (an existing one's are kept on its own page).
     people: tuple[PersonRow, ...] = ()
-
-
-def _new_people(row: PartnerRow) -> list[KeyPerson]:
-    """The new partner's key people, validated, unsaved (their partner set when saved)."""
-    people = []
-    for person_row in row.people:
-        person = KeyPerson(
-            name=person_row.name.strip(),
-            role=person_row.role,
-            date_of_birth=person_row.date_of_birth,
-            nationality=person_row.nationality,
-        )
-        try:
-            person.full_clean(exclude=["partner"])
-        except ValidationError as error:
-            raise ValidationError(
-                _("New partner %(name)s, %(person)s: %(problems)s")
-                % {
-                    "name": row.legal_name,
-                    "person": person.name,
-                    "problems": " ".join(error.messages),
-                }
-            ) from None
-        people.append(person)
-    return people
 
 
 def _new_partner(row: PartnerRow) -> Partner:
@@ -119,20 +94,16 @@ def proposal_save(
         raise ValidationError(_("Add at least one partner."))
     # New partners are checked before anything is written.
     partners = [row.partner or _new_partner(row) for row in partner_rows]
-    people = [[] if row.partner else _new_people(row) for row in partner_rows]
     if author is not None:  # else the request's user, recorded by the middleware
         proposal._history_user = author
     proposal.save()
     proposal.contribution_types.set(contribution_types)
     links = []
-    for row, partner, new_people in zip(partner_rows, partners, people, strict=True):
+    for row, partner in zip(partner_rows, partners, strict=True):
         if partner.pk is None:
-            partner.save()  # screened (sanctions.signals), then each person with it
-            for person in new_people:
-                person.partner = partner
-                if author is not None:
-                    person._history_user = author
-                person.save()
+            partner.save()  # screened (sanctions.signals)
+            if row.people:  # the form's checks passed; the service checks and screens again
+                key_people_save(partner=partner, rows=list(row.people), user=None, author=author)
         links.append(ProposalPartner(proposal=proposal, partner=partner, role=row.role))
     proposal.partner_links.all().delete()
     bulk_create_with_history(links, ProposalPartner, default_user=author)

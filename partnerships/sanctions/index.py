@@ -149,7 +149,7 @@ class ListIndex:
         self.names_with_word: dict[str, set[int]] = defaultdict(set)  # name words
         self.names_near_word: dict[str, set[int]] = defaultdict(set)  # and qualifiers
         # Runs of two to four words written together ("vanderbilt"), and the initials of
-        # an entity's run ("pla"): {joined: {name: the run's words}}.
+        # an entity's run ("pla"): {joined: {name: its runs so written}}.
         self.runs: dict[str, dict[int, _Run]] = defaultdict(dict)
         self.initials: dict[str, dict[int, _Run]] = defaultdict(dict)
         for i, parsed in enumerate(self.parsed):
@@ -168,13 +168,12 @@ class ListIndex:
         for joined in self.runs:
             self.runs_of_length[len(joined)].append(joined)
         self.words_of_length: dict[int, list[str]] = defaultdict(list)
-        for word in self.vocabulary:
-            self.words_of_length[len(word)].append(word)
-        self._spelt: dict[tuple[str, str], tuple[str, ...]] = {}  # `_spelt_like`
-        self.short_words = [word for word in self.vocabulary if len(word) <= 4]
         self.words_with_skeleton: dict[str, list[str]] = defaultdict(list)
         for word in self.vocabulary:
+            self.words_of_length[len(word)].append(word)
             self.words_with_skeleton[skeleton(word)].append(word)
+        self.short_words = [word for word in self.vocabulary if len(word) <= 4]
+        self._spelt: dict[tuple[str, str], tuple[str, ...]] = {}  # `_spelt_like`
 
     def candidates(
         self, query: ParsedName, threshold: float, *, individuals_only: bool = False
@@ -191,7 +190,7 @@ class ListIndex:
         # or whose initials a listed word is ("peoples liberation army" / "pla").
         joined_pairs: dict[str, set[str]] = defaultdict(set)
         for start, end, joined, run_initials in runs(query.words):
-            alike = set(self._listed_words_joined_like(joined))
+            alike = set(self._spelt_like("joined", joined))
             if initials and could_be_acronym(run_initials) and run_initials in self.names_with_word:
                 alike.add(run_initials)
             for word in query.words[start:end]:
@@ -338,12 +337,6 @@ class ListIndex:
             )
         near.update(self.words_with_skeleton.get(skeleton(word), ()))
         return tuple(listed for listed in near if word_similarity(word, listed))
-
-    @functools.lru_cache(maxsize=50_000)  # noqa: B019
-    def _listed_words_joined_like(self, joined: str) -> tuple[str, ...]:
-        """Listed words spelt like query words written together: compare_names pairs them
-        from JOINED_SIMILARITY on."""
-        return self._spelt_like("joined", joined)
 
     def _spelt_like(self, kind: str, text: str) -> tuple[str, ...]:
         """The list's words ("words", "joined") or runs written together ("runs") whose

@@ -143,10 +143,6 @@ def _index(list_id: int, imported_at) -> ListIndex:
     return ListIndex(SanctionsList.objects.get(pk=list_id))
 
 
-def partner_names(partner: Partner) -> list[str]:
-    return [partner.legal_name, *partner.other_names_list]
-
-
 @dataclass(frozen=True)
 class _Screened:
     """A partner or a key person as the screening reads them (values, not model objects:
