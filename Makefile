@@ -57,8 +57,10 @@ TASK_QUEUES := exports,screening
 worker: setup
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py db_worker --queue-name $(TASK_QUEUES) --no-reload
 
+# One test process per core (pytest-xdist); TEST_WORKERS=0 runs them all in this process.
+TEST_WORKERS ?= auto
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # The screening's matcher beside OpenSanctions' logic-v2 on the labelled name pairs, in one
 # run: nomenklatura goes into a virtualenv of its own (never the app's requirements), the
