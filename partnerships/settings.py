@@ -161,7 +161,7 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "partnerships" / "locale"]
 # Also the dashboard's quarters, and the statistics PostgreSQL keeps of them
-# (migration assessments 0010).
+# (migration assessments 0011).
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -258,3 +258,25 @@ def test_a_reclassified_partner_counts_once_in_the_region_it_kept(decided, asses
     groups = {row["key"]: row["partners"] for row in figures["economy_group"]["rows"]}
     assert groups[partner.economy_group] == 1 and groups[other] == 1
     assert figures["region"]["total"] == 1
+
+
+def test_charts_drawn_once_are_kept_per_language_and_figures(client, oversight, portfolio):
+    """A chart is kept for the same labels and figures: the page in Chinese draws its
+    own, and a new decision changes the figures drawn."""
+    client.force_login(oversight)
+
+    def trend_chart(**headers):
+        return client.get("/oversight/", **headers).context["charts"]["trend"]
+
+    english = trend_chart()
+    assert "Assessments" in english and "评估" not in english
+    assert trend_chart() == english  # kept
+    chinese = trend_chart(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "评估" in chinese and "Assessments" not in chinese
+
+    outcomes = client.get("/oversight/").context["charts"]["outcomes"]
+    proposal = ProposalPartnerFactory(proposal__agency=oversight.agency).proposal
+    author = UserFactory(agency=oversight.agency, roles=["Assessor"])
+    judge = UserFactory(agency=oversight.agency, roles=["Reviewer"])
+    decided(proposal, author, judge, days=3, rating=0)
+    assert client.get("/oversight/").context["charts"]["outcomes"] != outcomes

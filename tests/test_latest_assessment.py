@@ -188,3 +188,26 @@ def test_values_and_agencies_set_by_queryset_follow_on_the_live_rows(draft, othe
     Proposal.objects.filter(pk=draft.proposal_id).update(agency=other_agency)
     [row] = portfolio_partners(draft.proposal)
     assert row[8] == other_agency.pk
+
+
+@pytest.mark.parametrize(
+    ("created", "quarter"),
+    [
+        ("2026-03-31T23:59:59+00:00", "2026-01-01"),
+        ("2026-04-01T00:00:00+00:00", "2026-04-01"),
+        # Already 1 October in Beijing, still 30 September in UTC: the quarter is UTC's.
+        ("2026-10-01T07:30:00+08:00", "2026-07-01"),
+        ("2026-12-31T12:00:00-05:00", "2026-10-01"),
+    ],
+)
+def test_the_dashboards_quarter_is_stored_with_the_counted_assessment(draft, created, quarter):
+    from datetime import date, datetime
+
+    from partnerships.assessments.latest import latest_assessment_refresh
+    from partnerships.assessments.models import Assessment
+
+    Assessment.objects.filter(pk=draft.pk).update(created_at=datetime.fromisoformat(created))
+    latest_assessment_refresh(proposal_id=draft.proposal_id)
+    assert row_values(draft.proposal)["quarter"] == date.fromisoformat(quarter)
+    latest_assessment_rebuild()
+    assert row_values(draft.proposal)["quarter"] == date.fromisoformat(quarter)  # the same

@@ -1,6 +1,7 @@
 """Keeps `LatestAssessment`: which assessment lists show, and the figures of the one
 the portfolio counts; and `PortfolioPartner`: the partners it counts."""
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.apps import apps as global_apps
@@ -34,13 +35,19 @@ def is_pinned(counted: dict) -> bool:
     return Assessment.pinned_for(counted["status"], counted["revision_id"])
 
 
+def quarter_start(moment: datetime) -> date:
+    """The first day of the quarter `moment` falls in, in UTC (the dashboard's quarters)."""
+    moment = moment.astimezone(UTC)
+    return date(moment.year, (moment.month - 1) // 3 * 3 + 1, 1)
+
+
 def counted_figures(counted: dict | None, scores: dict[int, Decimal | None]) -> dict:
     """The pointer row's copy of the counted assessment (`COUNTED_FIELDS` values) and
     its principle scores by principle number: the one rule both paths below follow."""
     if counted is None:
         return {
             "counted_id": None, "agency_id": None, "status": "", "outcome": "",
-            "created_at": None, "submitted_at": None, "decided_at": None,
+            "created_at": None, "quarter": None, "submitted_at": None, "decided_at": None,
             "decision_seconds": None, "overall_score": None, "pinned_revision_id": None,
             **{f"principle_{n}": None for n in PRINCIPLES},
         }  # fmt: skip
@@ -51,6 +58,7 @@ def counted_figures(counted: dict | None, scores: dict[int, Decimal | None]) -> 
         "status": counted["status"],
         "outcome": counted["decided_outcome"] or PENDING,
         "created_at": counted["created_at"],
+        "quarter": quarter_start(counted["created_at"]),
         "submitted_at": submitted,
         "decided_at": decided,
         "decision_seconds": max(0, int((decided - submitted).total_seconds()))

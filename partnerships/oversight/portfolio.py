@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Aggregate, Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from partnerships.accounts.models import Agency
@@ -24,6 +23,7 @@ from partnerships.accounts.scoping import visible_to
 from partnerships.assessments.choices import DECIDED_STATUSES, REVIEW_STATUSES
 from partnerships.assessments.latest import PRINCIPLES
 from partnerships.assessments.models import Answer, LatestAssessment, PortfolioPartner
+from partnerships.checklists.models import Criterion
 from partnerships.oversight.models import RepresentationTarget
 from partnerships.partners.economies import EconomyGroup
 from partnerships.partners.models import Partner
@@ -104,10 +104,9 @@ def portfolio_groups(entries: QuerySet[LatestAssessment]) -> list[dict]:
     pass: the counts, principle averages, trend and decision count below are read from
     these groups (a few hundred rows whatever the portfolio's size)."""
     groups = list(
-        entries.annotate(quarter=TruncQuarter("created_at"))
         # By the agency's key, not its acronym (a join): the planner's statistics of
-        # these four keys (migration assessments 0010) let it hash the few groups.
-        .values("status", "outcome", "quarter", "agency_id")
+        # these four keys (migration assessments 0012) let it hash the few groups.
+        entries.values("status", "outcome", "quarter", "agency_id")
         .annotate(
             n=Count("pk"),
             decided=Count("decision_seconds"),
@@ -185,22 +184,33 @@ def quarterly_trend(groups: list[dict]) -> list[dict]:
 
 def criteria_not_met(entries: QuerySet[LatestAssessment], *, limit=10) -> dict[str, list]:
     """The criteria most often rated "not met" (0) in the scored assessments: {"all":
-    the first `limit`, "key": the first `limit` of the key criteria}, from one query."""
-    counts = list(
+    the first `limit`, "key": the first `limit` of the key criteria}. Counted by the
+    criterion's key, then the few criteria read: grouping the answers by the criteria's
+    texts hashed every answer's question (at 100,000 proposals, 128 → 91 ms)."""
+    counts = dict(
         Answer.objects.filter(rating=0, assessment_id__in=scored(entries).values("counted_id"))
-        .values(
-            "criterion__code",
-            "criterion__question_en",
-            "criterion__question_zh",
-            "criterion__is_key",
-        )
+        .values("criterion_id")
         # COUNT(*): the partial index alone answers it (no row needs reading).
         .annotate(n=Count("*"))
-        .order_by("-n", "criterion__code")
+        .values_list("criterion_id", "n")
+        .order_by()
     )
+    rows = [
+        {
+            "criterion__code": code,
+            "criterion__question_en": question_en,
+            "criterion__question_zh": question_zh,
+            "criterion__is_key": is_key,
+            "n": counts[pk],
+        }
+        for pk, code, question_en, question_zh, is_key in Criterion.objects.filter(
+            pk__in=counts
+        ).values_list("pk", "code", "question_en", "question_zh", "is_key")
+    ]
+    rows.sort(key=lambda row: (-row["n"], row["criterion__code"]))
     return {
-        "all": counts[:limit],
-        "key": [row for row in counts if row["criterion__is_key"]][:limit],
+        "all": rows[:limit],
+        "key": [row for row in rows if row["criterion__is_key"]][:limit],
     }
 
 
