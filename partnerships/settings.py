@@ -141,6 +141,9 @@ TASK_QUEUES = ["exports", "screening"]
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
 # Finished exports (files and their rows) are deleted this long after they finish.
 EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 24)
+# An unfinished export without progress for this long has stalled (no worker took it
+# up, or its worker stopped): asking for it again gives it up and makes a new one.
+EXPORT_STALL_MINUTES = env_int("EXPORT_STALL_MINUTES", 15)
 # An XLSX export is refused above this many rows (CSV has no limit): Excel opens at
 # most 1,048,576 rows, and openpyxl writes an XLSX several times slower than a CSV.
 EXPORT_XLSX_MAX_ROWS = env_int("EXPORT_XLSX_MAX_ROWS", 200_000)

@@ -203,6 +203,76 @@ def test_the_same_export_is_not_made_twice_at_once(client, reviewer, assessments
     assert ExportJob.objects.count() == 2
 
 
+def pending_export(reviewer, **fields) -> ExportJob:
+    """The reviewer's answers.csv as asked for earlier and not finished."""
+    return ExportJob.objects.create(
+        requested_by=reviewer,
+        kind="answers",
+        file_format="csv",
+        language="en",
+        scope_agency=reviewer.agency,
+        **fields,
+    )
+
+
+def test_a_stalled_export_is_shown_and_given_up_when_asked_for_again(client, reviewer, assessments):
+    long_ago = timezone.now() - datetime.timedelta(minutes=16)
+    stalled = pending_export(reviewer, requested_at=long_ago, progressed_at=long_ago)
+    client.force_login(reviewer)
+    [(_job, progress)] = listed(client)
+    assert progress["time_left"] == "no progress for 15 minutes: ask for it again"
+
+    client.post(ASK)
+    stalled.refresh_from_db()
+    assert stalled.status == ExportStatus.FAILED
+    assert "no progress for 15 minutes" in stalled.error
+    fresh = ExportJob.objects.exclude(pk=stalled.pk).get()
+    assert (fresh.status, fresh.rows_done) == (ExportStatus.DONE, 33)  # made anew
+    page = client.get("/exports/").content.decode()
+    assert "no worker took it up, or its worker stopped" in page
+
+
+def test_a_slow_export_that_moves_is_not_given_up(client, reviewer, assessments):
+    asked = timezone.now() - datetime.timedelta(hours=1)
+    moving = pending_export(
+        reviewer,
+        status=ExportStatus.RUNNING,
+        requested_at=asked,
+        started_at=asked,
+        progressed_at=timezone.now() - datetime.timedelta(minutes=14),
+        rows_done=10,
+        rows_total=33,
+    )
+    client.force_login(reviewer)
+    client.post(ASK)
+    assert list(ExportJob.objects.all()) == [moving]
+    moving.refresh_from_db()
+    assert moving.status == ExportStatus.RUNNING
+
+
+def test_a_worker_finishing_a_given_up_export_leaves_it_failed_without_a_file(
+    reviewer, assessments, monkeypatch
+):
+    job = pending_export(reviewer)
+    written = []
+    original = services._write
+
+    def write_then_be_given_up(running, path):
+        original(running, path)
+        if running.pk == job.pk:  # meanwhile, the reviewer asks again after a long stall
+            written.append(path)
+            long_ago = timezone.now() - datetime.timedelta(minutes=20)
+            ExportJob.objects.filter(pk=job.pk).update(progressed_at=long_ago)
+            services.export_request(user=reviewer, kind="answers", file_format="csv")
+
+    monkeypatch.setattr(services, "_write", write_then_be_given_up)
+    services.export_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportStatus.FAILED and not job.file
+    assert "was asked for again" in job.error
+    assert not written[0].exists()
+
+
 def test_xlsx_is_refused_above_its_row_limit(client, settings, reviewer, assessments):
     settings.EXPORT_XLSX_MAX_ROWS = 32
     client.force_login(reviewer)

@@ -31,6 +31,11 @@ class ExportStatus(models.TextChoices):
 UNFINISHED = (ExportStatus.QUEUED, ExportStatus.RUNNING)
 
 
+def stalled_before(now: datetime.datetime | None = None) -> datetime.datetime:
+    """An unfinished export whose last progress is older than this has stalled."""
+    return (now or timezone.now()) - datetime.timedelta(minutes=settings.EXPORT_STALL_MINUTES)
+
+
 class ExportJobQuerySet(models.QuerySet):
     def for_user(self, user):
         """A user's own exports: nobody else's is listed or downloaded."""
@@ -40,6 +45,11 @@ class ExportJobQuerySet(models.QuerySet):
 
     def unfinished(self):
         return self.filter(status__in=UNFINISHED)
+
+    def stalled(self, now: datetime.datetime | None = None):
+        """Unfinished ones without progress for EXPORT_STALL_MINUTES: never taken up by
+        a worker, or left mid-way by one that stopped."""
+        return self.unfinished().filter(progressed_at__lte=stalled_before(now))
 
     def expired(self, now: datetime.datetime | None = None):
         """Finished ones past their expiry, and any a worker never finished within the
@@ -85,6 +95,9 @@ class ExportJob(models.Model):
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # When it was asked for, taken up, or last moved on (rows written): how a stalled
+    # one is told from a slow one.
+    progressed_at = models.DateTimeField(_("last progress"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to="exports/", max_length=300, blank=True)
     file_size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
@@ -113,6 +126,10 @@ class ExportJob(models.Model):
     @property
     def is_unfinished(self) -> bool:
         return self.status in UNFINISHED
+
+    @property
+    def is_stalled(self) -> bool:
+        return self.is_unfinished and self.progressed_at <= stalled_before()
 
     @property
     def is_ready(self) -> bool:

@@ -27,7 +27,13 @@ from partnerships.accounts.models import User
 from partnerships.accounts.roles import Role
 from partnerships.assessments.exports import answer_rows, assessment_rows
 from partnerships.assessments.models import Answer, Assessment
-from partnerships.jobs.models import ExportFormat, ExportJob, ExportKind, ExportStatus
+from partnerships.jobs.models import (
+    UNFINISHED,
+    ExportFormat,
+    ExportJob,
+    ExportKind,
+    ExportStatus,
+)
 from partnerships.oversight.exports import write_csv, write_xlsx
 from partnerships.reports.archive import DamagedReviewsError, write_signed_reviews_zip
 from partnerships.reports.models import SignedReview
@@ -76,12 +82,11 @@ def export_request(*, user: User, kind: str, file_format: str) -> ExportJob:
     if kind not in PORTFOLIO_EXPORTS or file_format not in PORTFOLIO_FORMATS:
         raise ValueError(f"No export {kind}.{file_format}")
     scope_agency = None if user.has_role(Role.OVERSIGHT) else user.agency
-    pending = (
-        ExportJob.objects.for_user(user)
-        .unfinished()
-        .filter(kind=kind, file_format=file_format, scope_agency=scope_agency)
-        .first()
+    same = ExportJob.objects.for_user(user).filter(
+        kind=kind, file_format=file_format, scope_agency=scope_agency
     )
+    _give_up_stalled(same)
+    pending = same.unfinished().first()
     if pending is not None:
         return pending
     if file_format == ExportFormat.XLSX:
@@ -95,6 +100,18 @@ def export_request(*, user: User, kind: str, file_format: str) -> ExportJob:
         scope_agency=scope_agency,
     )
     return _enqueue(job)
+
+
+def _give_up_stalled(jobs: QuerySet[ExportJob]) -> None:
+    """Mark the stalled ones failed, so that the same export can be asked for again; a
+    worker that takes one up or finishes it later leaves it failed (`_finish`)."""
+    for job in jobs.stalled():
+        with translation.override(job.language):
+            job.error = _(
+                "It made no progress for %(minutes)s minutes (no worker took it up, or "
+                "its worker stopped), and was asked for again."
+            ) % {"minutes": settings.EXPORT_STALL_MINUTES}
+        _finish(job, ExportStatus.FAILED)
 
 
 def _refuse_xlsx_above_limit(rows: int) -> None:
@@ -165,7 +182,9 @@ def _counted(rows: Iterable, *, header: bool, on_progress: Callable[[int], None]
 def _job_progress(job: ExportJob) -> Callable[[int], None]:
     def moved(done: int) -> None:
         job.rows_done = done
-        ExportJob.objects.filter(pk=job.pk).update(rows_done=done)  # one cheap UPDATE
+        ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(  # one UPDATE
+            rows_done=done, progressed_at=timezone.now()
+        )
 
     return moved
 
@@ -233,8 +252,9 @@ def _write(job: ExportJob, path: Path) -> None:
 def export_run(*, job_id: int) -> ExportJob | None:
     """Make the export's file (the task's work). A job already taken by another run, or
     expired meanwhile, is left alone (None)."""
+    now = timezone.now()
     claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.RUNNING, started_at=timezone.now()
+        status=ExportStatus.RUNNING, started_at=now, progressed_at=now
     )
     if not claimed:
         return None
@@ -268,17 +288,27 @@ def export_run(*, job_id: int) -> ExportJob | None:
 
 
 def _finish(job: ExportJob, status: str) -> None:
+    """Record how the job ended, unless it ended already: one given up as stalled while
+    its worker went on stays failed, and the file that worker wrote is deleted."""
     job.status = status
     job.finished_at = timezone.now()
     job.expires_at = job.finished_at + datetime.timedelta(hours=settings.EXPORT_RETENTION_HOURS)
     if status == ExportStatus.FAILED:
         job.file = ""
-    job.save(
-        update_fields=[
-            "status", "finished_at", "expires_at", "file", "file_size", "error", "rows_done",
-            "rows_total",
-        ]
-    )  # fmt: skip
+    finished = ExportJob.objects.filter(pk=job.pk, status__in=UNFINISHED).update(
+        status=job.status,
+        finished_at=job.finished_at,
+        expires_at=job.expires_at,
+        file=job.file.name or "",
+        file_size=job.file_size,
+        error=job.error,
+        rows_done=job.rows_done,
+        rows_total=job.rows_total,
+    )
+    if not finished:
+        logger.warning("Export %s had been given up before its worker finished it.", job.pk)
+        _delete_file(job)
+        job.refresh_from_db()
 
 
 def _delete_file(job: ExportJob) -> int:

@@ -23,6 +23,10 @@ def _get_export_for_user(request, pk) -> ExportJob:
 
 
 def _time_left(job: ExportJob) -> str:
+    if job.is_stalled:
+        return _("no progress for %(minutes)s minutes: ask for it again") % {
+            "minutes": settings.EXPORT_STALL_MINUTES
+        }
     if job.status == ExportStatus.QUEUED:
         return _("waiting for a worker")
     seconds = job.seconds_left
