@@ -110,9 +110,9 @@ def test_each_list_links_to_its_filter(client, agency, assessor, reviewer, decid
     assert response.context["returned"].items == [returned]
     assert "/proposals/?assessor=me&status=returned" in section(page, "returned")
     assert response.context["submitted"].items == [submitted]
-    assert "/proposals/?assessor=me&status=submitted&status=in_review" in section(page, "submitted")
+    assert "/proposals/?assessor=me&status=awaiting_decision" in section(page, "submitted")
     assert response.context["recent_decisions"].items == [decided]
-    assert "/proposals/?status=approved&status=rejected" in section(page, "decisions")
+    assert "/proposals/?status=decided" in section(page, "decisions")
 
 
 def test_an_outsider_sees_nothing_of_another_agencys_work(client, outsider, assessor, decided):

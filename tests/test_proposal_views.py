@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -317,6 +319,8 @@ def test_my_work_links_list_what_my_work_counts(client, assessor, teammate, revi
         return sorted(p.title for p in response.context["page"].object_list)
 
     assert titles(assessor, "assessor=me&status=draft") == ["Mine, draft"]
+    assert titles(assessor, "assessor=me&status=awaiting_decision") == ["Mine, submitted"]
+    # A link of an earlier version, naming the statuses, lists the same.
     assert titles(assessor, "assessor=me&status=submitted&status=in_review") == ["Mine, submitted"]
     assert titles(reviewer, "review=me") == ["Mine, submitted"]
     assert titles(teammate, "assessor=me") == ["Teammate's draft"]
@@ -388,3 +392,37 @@ def test_a_head_typed_without_a_partner_is_not_lost(client, assessor):
     assert errors["new_legal_name"] == ["Give the new partner's legal name."]
     assert 'value="Amina Diallo"' in page.content.decode()
     assert not Proposal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["status=awaiting_decision", "status=submitted&status=in_review"],
+)
+def test_a_group_of_statuses_shows_as_one_choice_that_filtering_further_keeps(
+    client, assessor, agency, query
+):
+    """My work's links choose several statuses: the select shows them as one choice, so
+    that submitting the filter form again (another filter changed) keeps them."""
+    from partnerships.assessments.workflow import assessment_start
+
+    submit(
+        assessment_start(
+            proposal=ProposalPartnerFactory(
+                proposal__agency=agency, proposal__title="Waiting"
+            ).proposal,
+            user=assessor,
+        )
+    )
+    assessment_start(
+        proposal=ProposalPartnerFactory(proposal__agency=agency, proposal__title="Draft").proposal,
+        user=assessor,
+    )
+    client.force_login(assessor)
+    page = client.get(f"/proposals/?{query}").content.decode()
+    status_select = re.search(r'<select name="status".*?</select>', page, re.DOTALL)[0]
+    selected = re.findall(r'<option value="([^"]*)" selected>', status_select)
+    assert selected == ["awaiting_decision"]
+    assert '<option value="awaiting_decision" selected>Submitted or in review</option>' in page
+    # The form as the browser submits it: the one selected value, with the search typed.
+    again = client.get("/proposals/", {"status": selected[0], "q": "Wait"})
+    assert [p.title for p in again.context["page"].object_list] == ["Waiting"]

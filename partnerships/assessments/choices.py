@@ -37,6 +37,20 @@ DECIDED_STATUSES = frozenset({AssessmentStatus.APPROVED, AssessmentStatus.REJECT
 REVIEW_STATUSES = frozenset({AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW})
 
 
+class StatusGroup(models.TextChoices):
+    """Statuses chosen together as one choice of the proposals list's status filter,
+    which My work's lists link to."""
+
+    AWAITING_DECISION = "awaiting_decision", _("Submitted or in review")
+    DECIDED = "decided", _("Decided (approved or rejected)")
+
+
+STATUS_GROUP_MEMBERS = {
+    StatusGroup.AWAITING_DECISION: REVIEW_STATUSES,
+    StatusGroup.DECIDED: DECIDED_STATUSES,
+}
+
+
 class GateResponse(models.TextChoices):
     NO = "no", _("No")
     YES = "yes", _("Yes")

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
 from partnerships.accounts.roles import Role
-from partnerships.assessments.choices import DECIDED_STATUSES, REVIEW_STATUSES
+from partnerships.assessments.choices import DECIDED_STATUSES, REVIEW_STATUSES, StatusGroup
 from partnerships.assessments.choices import AssessmentStatus as Status
 from partnerships.assessments.models import Assessment
 from partnerships.proposals.models import ProposalPartner
@@ -122,7 +122,7 @@ def my_work(user) -> dict[str, WorkList]:
         "submitted": WorkList(
             _first(shown.filter(submitted)),
             totals["submitted"],
-            proposals_url(assessor=ME, status=[Status.SUBMITTED, Status.IN_REVIEW]),
+            proposals_url(assessor=ME, status=StatusGroup.AWAITING_DECISION),
         ),
     }
     if user.has_role(Role.REVIEWER):
@@ -155,6 +155,6 @@ def my_work(user) -> dict[str, WorkList]:
         _count_up_to_limit(decided),
         # Proposals whose newest assessment is decided: a proposal re-assessed since its
         # decision is counted here but listed there under its new assessment's status.
-        proposals_url(status=[Status.APPROVED, Status.REJECTED]),
+        proposals_url(status=StatusGroup.DECIDED),
     )
     return lists

@@ -5,7 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.accounts.models import Agency
 from partnerships.accounts.roles import Role
-from partnerships.assessments.choices import AssessmentStatus, Outcome
+from partnerships.assessments.choices import (
+    STATUS_GROUP_MEMBERS,
+    AssessmentStatus,
+    Outcome,
+    StatusGroup,
+)
 from partnerships.assessments.home import ME, waiting_for_review
 from partnerships.partners.economies import EconomyGroup
 from partnerships.partners.models import Partner
@@ -17,12 +22,18 @@ NOT_ASSESSED = "none"
 
 
 class StatusSelect(forms.Select):
-    """One status chosen in the form; several may come from a link (?status=a&status=b)."""
+    """One status, or group of statuses, chosen in the form; several may come from a link
+    (?status=a&status=b): when they are exactly a group's, the select shows that group,
+    so that filtering further keeps them."""
 
     multiple_values = True  # read by templates/_filter_field.html
 
     def value_from_datadict(self, data, files, name):
-        return [value for value in data.getlist(name) if value]
+        values = [value for value in data.getlist(name) if value]
+        for group, members in STATUS_GROUP_MEMBERS.items():
+            if len(values) > 1 and set(values) == set(members):
+                return [group.value]
+        return values
 
 
 # The proposal's newest assessment, through the stored pointer (assessments/latest.py).
@@ -45,6 +56,7 @@ class ProposalFilter(django_filters.FilterSet):
             ("", _("Any status")),
             (NOT_ASSESSED, _("Not assessed yet")),
             *AssessmentStatus.choices,
+            *StatusGroup.choices,
         ],
         method="filter_status",
         widget=StatusSelect,
@@ -93,7 +105,13 @@ class ProposalFilter(django_filters.FilterSet):
         return queryset.matching(value)
 
     def filter_status(self, queryset, name, value):
-        condition = Q(**{f"{NEWEST}status__in": [v for v in value if v != NOT_ASSESSED]})
+        statuses = {
+            status
+            for chosen in value
+            if chosen != NOT_ASSESSED
+            for status in STATUS_GROUP_MEMBERS.get(chosen, [chosen])
+        }
+        condition = Q(**{f"{NEWEST}status__in": sorted(statuses)})
         if NOT_ASSESSED in value:
             condition |= Q(latest_assessment__isnull=True)
         return queryset.filter(condition)
