@@ -186,6 +186,31 @@ def test_dashboard_query_count_does_not_grow(
     assert queries() == few
 
 
+def test_the_criteria_not_met_take_the_same_queries_whether_or_not_there_are_any(
+    client, oversight, agency
+):
+    client.force_login(oversight)
+    author = UserFactory(agency=agency, roles=["Assessor"])
+    judge = UserFactory(agency=agency, roles=["Reviewer"])
+
+    def decide(rating):
+        made = ProposalPartnerFactory(proposal__agency=agency, partner__country="BR").proposal
+        decided(made, author, judge, days=2, rating=rating)
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            response = client.get("/oversight/")
+        return len(context), response.context["not_met"]
+
+    decide(3)  # every criterion fully met
+    none_not_met, listed = queries()
+    assert listed == []
+    decide(0)  # every criterion not met
+    some_not_met, listed = queries()
+    assert listed
+    assert some_not_met == none_not_met
+
+
 def test_a_reassessed_proposal_counts_once(client, oversight, portfolio):
     a1 = portfolio[0]
     workflow.assessment_start(

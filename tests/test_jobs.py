@@ -220,12 +220,12 @@ def test_a_stalled_export_is_shown_and_given_up_when_asked_for_again(client, rev
     stalled = pending_export(reviewer, requested_at=long_ago, progressed_at=long_ago)
     client.force_login(reviewer)
     [(_job, progress)] = listed(client)
-    assert progress["time_left"] == "no progress for 15 minutes: ask for it again"
+    assert progress["time_left"] == "no progress for over 15 minutes: ask for it again"
 
     client.post(ASK)
     stalled.refresh_from_db()
     assert stalled.status == ExportStatus.FAILED
-    assert "no progress for 15 minutes" in stalled.error
+    assert "no progress for over 15 minutes" in stalled.error
     fresh = ExportJob.objects.exclude(pk=stalled.pk).get()
     assert (fresh.status, fresh.rows_done) == (ExportStatus.DONE, 33)  # made anew
     page = client.get("/exports/").content.decode()

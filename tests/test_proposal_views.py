@@ -422,7 +422,7 @@ def test_a_group_of_statuses_shows_as_one_choice_that_filtering_further_keeps(
     status_select = re.search(r'<select name="status".*?</select>', page, re.DOTALL)[0]
     selected = re.findall(r'<option value="([^"]*)" selected>', status_select)
     assert selected == ["awaiting_decision"]
-    assert '<option value="awaiting_decision" selected>Submitted or in review</option>' in page
+    assert '<option value="awaiting_decision" selected>Awaiting decision</option>' in page
     # The form as the browser submits it: the one selected value, with the search typed.
     again = client.get("/proposals/", {"status": selected[0], "q": "Wait"})
     assert [p.title for p in again.context["page"].object_list] == ["Waiting"]

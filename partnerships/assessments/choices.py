@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Rating(models.IntegerChoices):
@@ -41,8 +42,8 @@ class StatusGroup(models.TextChoices):
     """Statuses chosen together as one choice of the proposals list's status filter,
     which My work's lists link to."""
 
-    AWAITING_DECISION = "awaiting_decision", _("Submitted or in review")
-    DECIDED = "decided", _("Decided (approved or rejected)")
+    AWAITING_DECISION = "awaiting_decision", _("Awaiting decision")
+    DECIDED = "decided", pgettext_lazy("assessment status filter", "Decided")
 
 
 STATUS_GROUP_MEMBERS = {

@@ -108,7 +108,7 @@ def _give_up_stalled(jobs: QuerySet[ExportJob]) -> None:
     for job in jobs.stalled():
         with translation.override(job.language):
             job.error = _(
-                "It made no progress for %(minutes)s minutes (no worker took it up, or "
+                "It made no progress for over %(minutes)s minutes (no worker took it up, or "
                 "its worker stopped), and was asked for again."
             ) % {"minutes": settings.EXPORT_STALL_MINUTES}
         _finish(job, ExportStatus.FAILED)

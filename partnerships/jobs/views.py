@@ -24,7 +24,7 @@ def _get_export_for_user(request, pk) -> ExportJob:
 
 def _time_left(job: ExportJob) -> str:
     if job.is_stalled:
-        return _("no progress for %(minutes)s minutes: ask for it again") % {
+        return _("no progress for over %(minutes)s minutes: ask for it again") % {
             "minutes": settings.EXPORT_STALL_MINUTES
         }
     if job.status == ExportStatus.QUEUED:
