@@ -163,8 +163,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "partnerships" / "locale"]
-# Also the dashboard's quarters, and the statistics PostgreSQL keeps of them
-# (migration assessments 0011).
+# The dashboard's quarters are UTC's whatever this says (`latest.quarter_start`, stored
+# with each counted assessment; migration assessments 0011).
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -137,7 +137,11 @@ def compiled_translations():
     for po in Path(__file__).parent.parent.glob("partnerships/locale/*/LC_MESSAGES/django.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
+            # Written aside, then moved in place: each test process (pytest-xdist) may
+            # compile it at once, and none must read a catalog half written.
+            part = mo.with_suffix(f".mo.{os.getpid()}")
+            subprocess.run(["msgfmt", "--check", "-o", str(part), str(po)], check=True)
+            part.replace(mo)
 
 
 @pytest.fixture(autouse=True)

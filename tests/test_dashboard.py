@@ -186,6 +186,33 @@ def test_dashboard_query_count_does_not_grow(
     assert queries() == few
 
 
+def test_a_criterion_not_met_in_two_versions_of_the_checklist_counts_as_one(
+    client, oversight, agency
+):
+    from partnerships.checklists.models import Framework
+    from partnerships.checklists.services import framework_create_version, framework_publish
+
+    author = UserFactory(agency=agency, roles=["Assessor"])
+    judge = UserFactory(agency=agency, roles=["Reviewer"])
+
+    def decide_all_not_met():
+        made = ProposalPartnerFactory(proposal__agency=agency, partner__country="BR").proposal
+        return decided(made, author, judge, days=2, rating=0)
+
+    first = decide_all_not_met()
+    framework_publish(
+        framework=framework_create_version(framework=Framework.objects.current(), version="9.0")
+    )
+    second = decide_all_not_met()
+    assert first.framework_id != second.framework_id  # the same codes, two criteria each
+
+    client.force_login(oversight)
+    not_met = client.get("/oversight/").context["not_met"]
+    codes = [row["criterion__code"] for row in not_met]
+    assert len(codes) == len(set(codes)) == 10
+    assert {row["n"] for row in not_met} == {2}
+
+
 def test_the_criteria_not_met_take_the_same_queries_whether_or_not_there_are_any(
     client, oversight, agency
 ):

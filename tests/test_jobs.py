@@ -232,6 +232,47 @@ def test_a_stalled_export_is_shown_and_given_up_when_asked_for_again(client, rev
     assert "no worker took it up, or its worker stopped" in page
 
 
+def test_giving_up_an_export_whose_worker_stopped_deletes_what_it_wrote(reviewer, assessments):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    long_ago = timezone.now() - datetime.timedelta(minutes=30)
+    partial = default_storage.save("exports/abc123/answers.csv", ContentFile(b"Assessment,"))
+    stalled = pending_export(
+        reviewer,
+        status=ExportStatus.RUNNING,
+        requested_at=long_ago,
+        started_at=long_ago,
+        progressed_at=long_ago,
+        file=partial,
+    )
+    services.export_request(user=reviewer, kind="answers", file_format="csv")
+    stalled.refresh_from_db()
+    assert stalled.status == ExportStatus.FAILED and not stalled.file
+    assert not default_storage.exists(partial)
+
+
+def test_an_export_that_moves_on_while_being_given_up_is_left_alone(
+    reviewer, assessments, monkeypatch
+):
+    from partnerships.jobs.models import ExportJobQuerySet
+
+    long_ago = timezone.now() - datetime.timedelta(minutes=30)
+    job = pending_export(
+        reviewer,
+        status=ExportStatus.RUNNING,
+        requested_at=long_ago,
+        started_at=long_ago,
+        progressed_at=long_ago,
+    )
+    read_as_stalled = list(ExportJob.objects.filter(pk=job.pk))
+    ExportJob.objects.filter(pk=job.pk).update(progressed_at=timezone.now())  # rows written
+    monkeypatch.setattr(ExportJobQuerySet, "stalled", lambda self, now=None: read_as_stalled)
+    assert services.export_request(user=reviewer, kind="answers", file_format="csv") == job
+    job.refresh_from_db()
+    assert (job.status, job.error) == (ExportStatus.RUNNING, "")
+
+
 def test_a_slow_export_that_moves_is_not_given_up(client, reviewer, assessments):
     asked = timezone.now() - datetime.timedelta(hours=1)
     moving = pending_export(

@@ -33,6 +33,7 @@ from partnerships.jobs.models import (
     ExportJob,
     ExportKind,
     ExportStatus,
+    stalled_before,
 )
 from partnerships.oversight.exports import write_csv, write_xlsx
 from partnerships.reports.archive import DamagedReviewsError, write_signed_reviews_zip
@@ -103,15 +104,19 @@ def export_request(*, user: User, kind: str, file_format: str) -> ExportJob:
 
 
 def _give_up_stalled(jobs: QuerySet[ExportJob]) -> None:
-    """Mark the stalled ones failed, so that the same export can be asked for again; a
-    worker that takes one up or finishes it later leaves it failed (`_finish`)."""
-    for job in jobs.stalled():
+    """Mark the stalled ones failed and delete what their worker wrote, so that the same
+    export can be asked for again. One that moves on meanwhile (taken up, rows written)
+    is left alone; a worker that finishes one given up leaves it failed (`_finish`)."""
+    now = timezone.now()
+    for job in jobs.stalled(now):
+        written = job.file.name
         with translation.override(job.language):
             job.error = _(
                 "It made no progress for over %(minutes)s minutes (no worker took it up, or "
                 "its worker stopped), and was asked for again."
             ) % {"minutes": settings.EXPORT_STALL_MINUTES}
-        _finish(job, ExportStatus.FAILED)
+        if _record_end(job, ExportStatus.FAILED, without_progress_since=stalled_before(now)):
+            _delete_file(job, written)
 
 
 def _refuse_xlsx_above_limit(rows: int) -> None:
@@ -282,40 +287,55 @@ def export_run(*, job_id: int) -> ExportJob | None:
         if not isinstance(error, ExportFailed):
             raise  # the task's result records the traceback for whoever runs the worker
         return job
-    job.file_size = path.stat().st_size
+    # Gone if the job was given up as stalled meanwhile (and `_finish` says so).
+    job.file_size = path.stat().st_size if path.exists() else None
     _finish(job, ExportStatus.DONE)
     return job
 
 
-def _finish(job: ExportJob, status: str) -> None:
-    """Record how the job ended, unless it ended already: one given up as stalled while
-    its worker went on stays failed, and the file that worker wrote is deleted."""
+def _record_end(
+    job: ExportJob, status: str, *, without_progress_since: datetime.datetime | None = None
+) -> bool:
+    """Record how the job ended, if it is still unfinished (and, with
+    `without_progress_since`, has made no progress since): whether it was recorded."""
     job.status = status
     job.finished_at = timezone.now()
     job.expires_at = job.finished_at + datetime.timedelta(hours=settings.EXPORT_RETENTION_HOURS)
     if status == ExportStatus.FAILED:
         job.file = ""
-    finished = ExportJob.objects.filter(pk=job.pk, status__in=UNFINISHED).update(
-        status=job.status,
-        finished_at=job.finished_at,
-        expires_at=job.expires_at,
-        file=job.file.name or "",
-        file_size=job.file_size,
-        error=job.error,
-        rows_done=job.rows_done,
-        rows_total=job.rows_total,
+    unfinished = ExportJob.objects.filter(pk=job.pk, status__in=UNFINISHED)
+    if without_progress_since is not None:
+        unfinished = unfinished.filter(progressed_at__lte=without_progress_since)
+    return bool(
+        unfinished.update(
+            status=job.status,
+            finished_at=job.finished_at,
+            expires_at=job.expires_at,
+            file=job.file.name or "",
+            file_size=job.file_size,
+            error=job.error,
+            rows_done=job.rows_done,
+            rows_total=job.rows_total,
+        )
     )
-    if not finished:
+
+
+def _finish(job: ExportJob, status: str) -> None:
+    """The worker's end of the job. One given up as stalled while its worker went on
+    stays failed, and the file that worker wrote is deleted."""
+    written = job.file.name
+    if not _record_end(job, status):
         logger.warning("Export %s had been given up before its worker finished it.", job.pk)
-        _delete_file(job)
+        _delete_file(job, written)
         job.refresh_from_db()
 
 
-def _delete_file(job: ExportJob) -> int:
-    """Delete the job's file and its folder; the bytes freed."""
-    if not job.file.name:
+def _delete_file(job: ExportJob, name: str | None = None) -> int:
+    """Delete the job's file (or the one it had, `name`) and its folder; the bytes freed."""
+    name = job.file.name if name is None else name
+    if not name:
         return 0
-    path = Path(job.file.storage.path(job.file.name))
+    path = Path(job.file.storage.path(name))
     size = path.stat().st_size if path.exists() else 0
     if path.parent.name and path.parent.parent.name == "exports":
         shutil.rmtree(path.parent, ignore_errors=True)

@@ -105,7 +105,7 @@ def portfolio_groups(entries: QuerySet[LatestAssessment]) -> list[dict]:
     these groups (a few hundred rows whatever the portfolio's size)."""
     groups = list(
         # By the agency's key, not its acronym (a join): the planner's statistics of
-        # these four keys (migration assessments 0012) let it hash the few groups.
+        # these four keys (migration assessments 0011) let it hash the few groups.
         entries.values("status", "outcome", "quarter", "agency_id")
         .annotate(
             n=Count("pk"),
@@ -184,11 +184,11 @@ def quarterly_trend(groups: list[dict]) -> list[dict]:
 
 def criteria_not_met(entries: QuerySet[LatestAssessment], *, limit=10) -> dict[str, list]:
     """The criteria most often rated "not met" (0) in the scored assessments: {"all":
-    the first `limit`, "key": the first `limit` of the key criteria}. Counted by the
-    criterion's key, then the few criteria read: grouping the answers by the criteria's
-    texts hashed every answer's question (at 100,000 proposals, 128 → 91 ms). The
-    criteria are read in one query whatever was counted: those of every framework in use
-    (a few hundred rows at most) and any counted one besides."""
+    the first `limit`, "key": the first `limit` of the key criteria}. A criterion is its
+    code, question and keyness: the same criterion in two versions of a checklist counts
+    once. Counted by the criterion's key, then added up by what it says: grouping the
+    answers by the criteria's texts hashed every answer's question (at 100,000 proposals,
+    128 → 91 ms)."""
     counts = dict(
         Answer.objects.filter(rating=0, assessment_id__in=scored(entries).values("counted_id"))
         .values("criterion_id")
@@ -197,18 +197,25 @@ def criteria_not_met(entries: QuerySet[LatestAssessment], *, limit=10) -> dict[s
         .values_list("criterion_id", "n")
         .order_by()
     )
+    # The counted criteria's texts. The criteria of every framework in use (published or
+    # retired: a few dozen rows a version) are read too, so that the query runs whatever
+    # was counted and the page's queries stay the same.
+    criteria = Criterion.objects.filter(
+        ~Q(framework__status=FrameworkStatus.DRAFT) | Q(pk__in=counts)
+    ).values_list("pk", "code", "question_en", "question_zh", "is_key")
+    totals: Counter = Counter()
+    for pk, *criterion in criteria:
+        if pk in counts:
+            totals[tuple(criterion)] += counts[pk]
     rows = [
         {
             "criterion__code": code,
             "criterion__question_en": question_en,
             "criterion__question_zh": question_zh,
             "criterion__is_key": is_key,
-            "n": counts[pk],
+            "n": n,
         }
-        for pk, code, question_en, question_zh, is_key in Criterion.objects.filter(
-            ~Q(framework__status=FrameworkStatus.DRAFT) | Q(pk__in=counts)
-        ).values_list("pk", "code", "question_en", "question_zh", "is_key")
-        if pk in counts
+        for (code, question_en, question_zh, is_key), n in totals.items()
     ]
     rows.sort(key=lambda row: (-row["n"], row["criterion__code"]))
     return {

@@ -48,8 +48,8 @@ def _with_partner(**conditions) -> Exists:
 
 class ProposalFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    # One status from the form's select; several from a link (My work's "submitted":
-    # submitted or under review).
+    # One status, or a group of them (My work's links: awaiting decision, decided), from
+    # the form's select; several statuses from a link (StatusSelect).
     status = django_filters.MultipleChoiceFilter(
         label=_("Assessment status"),
         choices=[

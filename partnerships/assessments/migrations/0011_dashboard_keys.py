@@ -4,9 +4,7 @@ the portfolio partners' classifications (oversight/portfolio.py)."""
 
 from django.db import migrations, models
 
-from partnerships.assessments.latest import quarter_start
-
-BATCH = 2000
+from partnerships.assessments.latest import latest_assessment_rebuild
 
 # The planner's statistics of the four keys the dashboard groups by, as in 0010, now on
 # the stored quarter rather than on an expression of `created_at`.
@@ -21,18 +19,10 @@ NEW_STATISTICS = (
 )
 
 
-def fill_quarters(apps, schema_editor):
-    """Each row's quarter, from its `created_at` (the rule `counted_figures` follows)."""
-    LatestAssessment = apps.get_model("assessments", "LatestAssessment")
-    rows = LatestAssessment.objects.filter(created_at__isnull=False).only("pk", "created_at")
-    batch = []
-    for row in rows.iterator(chunk_size=BATCH):
-        row.quarter = quarter_start(row.created_at)
-        batch.append(row)
-        if len(batch) == BATCH:
-            LatestAssessment.objects.bulk_update(batch, ["quarter"])
-            batch = []
-    LatestAssessment.objects.bulk_update(batch, ["quarter"])
+def fill(apps, schema_editor):
+    """The pointer rows and their partners, quarters included, by the live rebuild (the
+    newest migration that fills these tables: 0010 did before the quarter was stored)."""
+    latest_assessment_rebuild(apps=apps)
 
 
 def statistics_on(sql):
@@ -59,8 +49,6 @@ class Migration(migrations.Migration):
             name="quarter",
             field=models.DateField(blank=True, null=True),
         ),
-        migrations.RunPython(fill_quarters, migrations.RunPython.noop, elidable=True),
-        migrations.RunPython(statistics_on(NEW_STATISTICS), statistics_on(OLD_STATISTICS)),
         migrations.AddIndex(
             model_name="portfoliopartner",
             index=models.Index(
@@ -77,4 +65,6 @@ class Migration(migrations.Migration):
                 name="portfolio_partner_live",
             ),
         ),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(statistics_on(NEW_STATISTICS), statistics_on(OLD_STATISTICS)),
     ]
