@@ -232,20 +232,25 @@ def test_a_stalled_export_is_shown_and_given_up_when_asked_for_again(client, rev
     assert "no worker took it up, or its worker stopped" in page
 
 
-def test_giving_up_an_export_whose_worker_stopped_deletes_what_it_wrote(reviewer, assessments):
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
+def running_without_progress(reviewer, **fields) -> ExportJob:
+    """Taken up by a worker half an hour ago, with no progress since."""
     long_ago = timezone.now() - datetime.timedelta(minutes=30)
-    partial = default_storage.save("exports/abc123/answers.csv", ContentFile(b"Assessment,"))
-    stalled = pending_export(
+    return pending_export(
         reviewer,
         status=ExportStatus.RUNNING,
         requested_at=long_ago,
         started_at=long_ago,
         progressed_at=long_ago,
-        file=partial,
+        **fields,
     )
+
+
+def test_giving_up_an_export_whose_worker_stopped_deletes_what_it_wrote(reviewer, assessments):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    partial = default_storage.save("exports/abc123/answers.csv", ContentFile(b"Assessment,"))
+    stalled = running_without_progress(reviewer, file=partial)
     services.export_request(user=reviewer, kind="answers", file_format="csv")
     stalled.refresh_from_db()
     assert stalled.status == ExportStatus.FAILED and not stalled.file
@@ -257,14 +262,7 @@ def test_an_export_that_moves_on_while_being_given_up_is_left_alone(
 ):
     from partnerships.jobs.models import ExportJobQuerySet
 
-    long_ago = timezone.now() - datetime.timedelta(minutes=30)
-    job = pending_export(
-        reviewer,
-        status=ExportStatus.RUNNING,
-        requested_at=long_ago,
-        started_at=long_ago,
-        progressed_at=long_ago,
-    )
+    job = running_without_progress(reviewer)
     read_as_stalled = list(ExportJob.objects.filter(pk=job.pk))
     ExportJob.objects.filter(pk=job.pk).update(progressed_at=timezone.now())  # rows written
     monkeypatch.setattr(ExportJobQuerySet, "stalled", lambda self, now=None: read_as_stalled)
