@@ -8,6 +8,7 @@ dashboard's four charts took a tenth of its time at 100,000 proposals.
 import functools
 
 import pygal
+from django.utils.functional import Promise
 from pygal.style import Style
 
 _STYLE = Style(
@@ -37,23 +38,30 @@ def _options(**kwargs):
     }
 
 
-def _labels(labels) -> tuple[str, ...]:
-    return tuple(str(label) for label in labels)  # lazy translations, in the active language
+def _frozen(value):
+    """`value` as a key of the kept charts: lists and dicts as tuples, lazy translations
+    as their text in the active language."""
+    if isinstance(value, dict):
+        return tuple((str(name), _frozen(values)) for name, values in value.items())
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    return str(value) if isinstance(value, Promise) else value
 
 
-def _series(series: dict) -> tuple:
-    return tuple((str(name), tuple(values)) for name, values in series.items())
+def _kept(draw):
+    """Draw a chart once for the same arguments (given to `draw` frozen: tuples, a dict
+    as (name, values) pairs), and keep the most recent ones."""
+    cached = functools.lru_cache(maxsize=64)(draw)
 
+    @functools.wraps(draw)
+    def kept(*args, **kwargs):
+        return cached(*map(_frozen, args), **{key: _frozen(v) for key, v in kwargs.items()})
 
-_kept = functools.lru_cache(maxsize=64)
-
-
-def stacked_bars(labels: list[str], series: dict[str, list[float]]) -> str:
-    return _stacked_bars(_labels(labels), _series(series))
+    return kept
 
 
 @_kept
-def _stacked_bars(labels: tuple, series: tuple) -> str:
+def stacked_bars(labels: list[str], series: dict[str, list[float]]) -> str:
     chart = pygal.StackedBar(**_options(legend_at_bottom=True))
     chart.x_labels = list(labels)
     for name, values in series:
@@ -61,26 +69,18 @@ def _stacked_bars(labels: tuple, series: tuple) -> str:
     return _render(chart)
 
 
-def horizontal_bars(labels: list[str], values: list[float | None], *, maximum=100) -> str:
-    return _horizontal_bars(_labels(labels), tuple(values), maximum)
-
-
 @_kept
-def _horizontal_bars(labels: tuple, values: tuple, maximum) -> str:
+def horizontal_bars(labels: list[str], values: list[float | None], *, maximum=100) -> str:
     chart = pygal.HorizontalBar(**_options(show_legend=False, range=(0, maximum)))
     chart.x_labels = list(reversed(labels))
     chart.add("", list(reversed(values)))
     return _render(chart)
 
 
+@_kept
 def bars_with_target(
     labels: list[str], shares: list[float | None], targets: list[float | None]
 ) -> str:
-    return _bars_with_target(_labels(labels), tuple(shares), tuple(targets))
-
-
-@_kept
-def _bars_with_target(labels: tuple, shares: tuple, targets: tuple) -> str:
     chart = pygal.Bar(**_options(range=(0, 100), legend_at_bottom=True))
     chart.x_labels = list(labels)
     chart.add("share", list(shares))
@@ -88,12 +88,8 @@ def _bars_with_target(labels: tuple, shares: tuple, targets: tuple) -> str:
     return _render(chart)
 
 
-def lines(labels: list[str], series: dict[str, list[float | None]]) -> str:
-    return _lines(_labels(labels), _series(series))
-
-
 @_kept
-def _lines(labels: tuple, series: tuple) -> str:
+def lines(labels: list[str], series: dict[str, list[float | None]]) -> str:
     chart = pygal.Line(**_options(legend_at_bottom=True))
     chart.x_labels = list(labels)
     for name, values in series:
