@@ -24,9 +24,15 @@ from django_countries import countries
 from partnerships.assessments.choices import DECIDED_STATUSES, GateResponse
 from partnerships.assessments.models import Assessment, ProposalRevision, RevisionPartner
 from partnerships.i18n import is_chinese
+from partnerships.integrity.row_versions import (
+    reused,
+    row_version,
+    row_versions,
+    versions_fingerprint,
+)
 from partnerships.partners.economies import EconomyGroup
-from partnerships.partners.models import KeyPersonRole, PartnerType
-from partnerships.proposals.models import PartnerRole, Proposal, ProposalPartner
+from partnerships.partners.models import KeyPerson, KeyPersonRole, Partner, PartnerType
+from partnerships.proposals.models import ContributionType, PartnerRole, Proposal, ProposalPartner
 from partnerships.sanctions.models import HitStatus
 from partnerships.sanctions.services import proposal_hits
 
@@ -113,6 +119,53 @@ def proposal_content(proposal: Proposal) -> dict:
         "complementarity": proposal.complementarity,
         "partners": partners_content(links),
     }
+
+
+def proposal_content_versions(proposal_id: int) -> str | None:
+    """The row versions of everything `proposal_content` reads (see `row_versions`)."""
+    chosen = Proposal.contribution_types.through._meta.db_table
+    kinds, links = ContributionType._meta.db_table, ProposalPartner._meta.db_table
+    partners, people = Partner._meta.db_table, KeyPerson._meta.db_table
+    agencies = Proposal._meta.get_field("agency").related_model._meta.db_table
+    return versions_fingerprint(
+        [
+            row_version("p"),
+            row_versions(f"FROM {agencies} x WHERE x.id = p.agency_id", "x"),
+            row_versions(
+                f"FROM {chosen} x JOIN {kinds} y ON y.id = x.contributiontype_id "
+                "WHERE x.proposal_id = p.id",
+                "x",
+                "y",
+            ),
+            row_versions(
+                f"FROM {links} x JOIN {partners} y ON y.id = x.partner_id "
+                "WHERE x.proposal_id = p.id",
+                "x",
+                "y",
+            ),
+            row_versions(
+                f"FROM {people} x JOIN {links} y ON y.partner_id = x.partner_id "
+                "WHERE y.proposal_id = p.id",
+                "x",
+            ),
+        ],
+        f"FROM {Proposal._meta.db_table} p WHERE p.id = %s",
+        [proposal_id],
+    )
+
+
+def current_proposal_content(proposal: Proposal) -> dict:
+    """`proposal_content` of the proposal as the database holds it now, reused while
+    the rows it reads are unchanged (where the database keeps row versions)."""
+    versions = proposal_content_versions(proposal.pk)
+    if versions is None:
+        return proposal_content(proposal)
+    return reused(
+        f"proposal-content:{proposal.pk}",
+        versions,
+        # Read afresh, after the versions: the object in hand may be older.
+        lambda: proposal_content(Proposal.objects.select_related("agency").get(pk=proposal.pk)),
+    )
 
 
 def live_content(assessment: Assessment) -> dict:
@@ -415,7 +468,7 @@ def changes_since_decision(assessment: Assessment) -> RevisionChanges:
     if not assessment.shows_pinned:
         return RevisionChanges()
     return revision_changes(
-        assessment.revision.content["proposal"], proposal_content(assessment.proposal)
+        assessment.revision.content["proposal"], current_proposal_content(assessment.proposal)
     )
 
 

@@ -2,10 +2,19 @@
 
 from datetime import datetime
 
-from partnerships.accounts.models import User
+from partnerships.accounts.models import Agency, User
 from partnerships.assessments import scoring
-from partnerships.assessments.models import Answer, Assessment, Attachment, GateAnswer
+from partnerships.assessments.models import (
+    Answer,
+    Assessment,
+    Attachment,
+    GateAnswer,
+    ProposalRevision,
+    StatusChange,
+)
 from partnerships.checklists.models import Framework
+from partnerships.integrity.row_versions import row_version, row_versions, versions_fingerprint
+from partnerships.proposals.models import Proposal
 
 
 def principle_weights(framework: Framework) -> dict[str, int]:
@@ -147,3 +156,39 @@ def assessment_last_save(assessment: Assessment) -> tuple[User | None, datetime 
         return None, None
     last = max(rows, key=lambda row: row.history_date)
     return last.history_user, last.history_date
+
+
+def assessment_row_versions() -> list[str]:
+    """SQL over an assessment `a`: the row versions of it and of the rows it names (its
+    proposal with the agency, framework, assessor, reviewer and pinned revision), for the
+    readers that show or compare them (see `row_versions`)."""
+    users = User._meta.db_table
+    return [
+        row_version("a"),
+        row_versions(
+            f"FROM {Proposal._meta.db_table} x JOIN {Agency._meta.db_table} y "
+            "ON y.id = x.agency_id WHERE x.id = a.proposal_id",
+            "x", "y",
+        ),
+        row_versions(f"FROM {Framework._meta.db_table} x WHERE x.id = a.framework_id", "x"),
+        row_versions(f"FROM {users} x WHERE x.id = a.assessor_id", "x"),
+        row_versions(f"FROM {users} x WHERE x.id = a.reviewer_id", "x"),
+        row_versions(f"FROM {ProposalRevision._meta.db_table} x WHERE x.id = a.revision_id", "x"),
+    ]  # fmt: skip
+
+
+def header_and_history_versions(assessment_id: int) -> str | None:
+    """The row versions of what an assessment's header and history show (the assessment
+    and the rows it names; its status changes with their users), for `{% kept %}`."""
+    return versions_fingerprint(
+        [
+            *assessment_row_versions(),
+            row_versions(
+                f"FROM {StatusChange._meta.db_table} x JOIN {User._meta.db_table} y "
+                "ON y.id = x.user_id WHERE x.assessment_id = a.id",
+                "x", "y",
+            ),
+        ],
+        f"FROM {Assessment._meta.db_table} a WHERE a.id = %s",
+        [assessment_id],
+    )  # fmt: skip

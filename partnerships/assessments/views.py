@@ -26,6 +26,7 @@ from partnerships.assessments.selectors import (
     assessment_summary,
     attachments_by_criterion,
     criteria_by_principle,
+    header_and_history_versions,
 )
 from partnerships.frozen import FrozenRecordError
 from partnerships.sanctions.models import SanctionsList
@@ -95,6 +96,9 @@ def home(request):
 
 @login_required
 def assessment_detail(request, pk):
+    # Read before the assessment: what is kept under these versions is then rendered
+    # from rows at least as new as they say. (Only a cache key: nothing is shown of it.)
+    header_versions = header_and_history_versions(pk)
     assessment = get_assessment_for_user(request, pk)
     user = request.user
     can_edit = permissions.can_edit(user, assessment)
@@ -119,6 +123,7 @@ def assessment_detail(request, pk):
         "gate_complete": can_edit and services.gate_is_complete(assessment),
         "gate_concerns": revisions.gate_concerns(gate),
         "timeline": assessment.status_changes.select_related("user"),
+        "header_versions": header_versions,
         "can_edit": can_edit,
         "can_withdraw": permissions.can_withdraw(user, assessment),
         "can_start_review": permissions.can_start_review(user, assessment),

@@ -12,10 +12,20 @@ order: the same decision gives the same JSON.
 
 import json
 
-from weasyprint import Attachment
+from weasyprint import Attachment as PdfAttachment
 
-from partnerships.assessments.models import Assessment
+from partnerships.assessments.models import (
+    Answer,
+    Assessment,
+    Attachment,
+    PrincipleScore,
+)
 from partnerships.assessments.revisions import json_text
+from partnerships.assessments.selectors import assessment_row_versions
+from partnerships.checklists.models import Criterion
+from partnerships.integrity.row_versions import row_versions, versions_fingerprint
+from partnerships.principles.models import Principle
+from partnerships.reports.models import SignedReview
 
 RECORD_FORMAT = "partnerships-review-record/1"
 RECORD_FILENAME = "record.json"
@@ -134,9 +144,39 @@ def decided_record(assessment: Assessment, *, reread: bool = True) -> dict:
     }
 
 
-def record_attachment(record: dict) -> Attachment:
+def decided_record_versions(assessment_id: int) -> str | None:
+    """The row versions of everything `decided_record` reads (see `row_versions`)."""
+    criteria, answers = Criterion._meta.db_table, Answer._meta.db_table
+    return versions_fingerprint(
+        [
+            *assessment_row_versions(),
+            row_versions(
+                f"FROM {SignedReview._meta.db_table} x WHERE x.assessment_id = a.id", "x"
+            ),
+            row_versions(
+                f"FROM {answers} x JOIN {criteria} y ON y.id = x.criterion_id "
+                "WHERE x.assessment_id = a.id",
+                "x", "y",
+            ),
+            row_versions(
+                f"FROM {Attachment._meta.db_table} x JOIN {criteria} y "
+                "ON y.id = x.criterion_id WHERE x.assessment_id = a.id",
+                "x", "y",
+            ),
+            row_versions(
+                f"FROM {PrincipleScore._meta.db_table} x JOIN {Principle._meta.db_table} y "
+                "ON y.id = x.principle_id WHERE x.assessment_id = a.id",
+                "x", "y",
+            ),
+        ],
+        f"FROM {Assessment._meta.db_table} a WHERE a.id = %s",
+        [assessment_id],
+    )  # fmt: skip
+
+
+def record_attachment(record: dict) -> PdfAttachment:
     """The record as the PDF's embedded (associated) file."""
-    return Attachment(
+    return PdfAttachment(
         string=json.dumps(record, ensure_ascii=False, indent=2),
         name=RECORD_FILENAME,
         description=f"The decided record ({RECORD_FORMAT}) this signed review attests",

@@ -24,8 +24,14 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from partnerships.assessments.choices import Outcome
+from partnerships.integrity.row_versions import reused
 from partnerships.reports.models import SignedReview
-from partnerships.reports.record import decided_record, embedded_record, record_differences
+from partnerships.reports.record import (
+    decided_record,
+    decided_record_versions,
+    embedded_record,
+    record_differences,
+)
 
 
 @dataclass
@@ -226,7 +232,23 @@ def _stored_review_check(result: Verification, data: bytes, stored: SignedReview
     result.add(_("Matches a review stored by this app"), True, review.report_id)
 
 
-def _record_checks(result: Verification, facts: SignatureFacts) -> None:
+def _database_differences(record: dict, review: SignedReview, *, reuse: bool) -> list[str]:
+    """Where the database differs from the signed `record`. With `reuse`, the answer
+    found before while the rows compared are unchanged (where the database keeps row
+    versions)."""
+    versions = decided_record_versions(review.assessment_id) if reuse else None
+    if versions is None:
+        # The stored review and its assessment were read for this check: not read again.
+        return record_differences(record, decided_record(review.assessment, reread=False))
+    return reused(
+        f"record-differences:{review.sha256}",
+        versions,
+        # Read afresh, after the versions: the assessment in hand may be older.
+        lambda: record_differences(record, decided_record(review.assessment)),
+    )
+
+
+def _record_checks(result: Verification, facts: SignatureFacts, *, reuse: bool) -> None:
     name = _("Record of the decision embedded")
     if facts.record_error:
         result.add(name, False, facts.record_error)
@@ -246,10 +268,7 @@ def _record_checks(result: Verification, facts: SignatureFacts) -> None:
     result.add(name, True, record["format"])
     if result.review is None:
         return  # not a stored review: there is nothing in the database to compare
-    # The stored review and its assessment were read for this check: not read again.
-    result.differences = record_differences(
-        record, decided_record(result.review.assessment, reread=False)
-    )
+    result.differences = _database_differences(record, result.review, reuse=reuse)
     if result.differences:
         result.add(
             _("The database no longer matches the signed review"),
@@ -263,21 +282,25 @@ def _record_checks(result: Verification, facts: SignatureFacts) -> None:
 
 
 def verify_review_pdf(
-    data: bytes, *, stored: SignedReview | None = None, reuse_signature_check: bool = False
+    data: bytes, *, stored: SignedReview | None = None, reuse_checks: bool = False
 ) -> Verification:
     """Check the signature (intact, covering the whole file, by a trusted certificate),
     that the file is, byte for byte, a review stored by this app (`stored` when the
     caller has it already, read from the database for this check: its assessment is not
     read again), and that the database still says what the record embedded in it says
-    (the assessment's rows always read)."""
+    (the assessment's rows always read).
+
+    `reuse_checks`, for pages that show a stored review on every view: the signature's
+    validation is reused for the same bytes (`signature_facts`), and the comparison with
+    the database while the rows compared are unchanged (`_database_differences`)."""
     result = Verification()
-    facts = signature_facts(data, reuse=reuse_signature_check)
+    facts = signature_facts(data, reuse=reuse_checks)
     vouched = _signature_checks(result, facts)
     if not facts.validated:
         return result
     _stored_review_check(result, data, stored)
     if vouched:
-        _record_checks(result, facts)
+        _record_checks(result, facts, reuse=reuse_checks)
     return result
 
 
@@ -295,11 +318,9 @@ class Integrity:
         return not self.problems
 
 
-def stored_review_integrity(
-    review: SignedReview, *, reuse_signature_check: bool = False
-) -> Integrity:
+def stored_review_integrity(review: SignedReview, *, reuse_checks: bool = False) -> Integrity:
     """Its stored bytes against their SHA-256, their signature, and the embedded record
-    against the database. `reuse_signature_check`: see `signature_facts`."""
+    against the database. `reuse_checks`: see `verify_review_pdf`."""
     data = bytes(review.pdf)
     actual = hashlib.sha256(data).hexdigest()
     if actual != review.sha256:
@@ -309,7 +330,7 @@ def stored_review_integrity(
         ) % {"actual": actual, "expected": review.sha256}
         # Nothing else in a damaged file can be relied upon.
         return Integrity(problems=[problem], damaged=True)
-    result = verify_review_pdf(data, stored=review, reuse_signature_check=reuse_signature_check)
+    result = verify_review_pdf(data, stored=review, reuse_checks=reuse_checks)
     integrity = Integrity(differences=result.differences)
     for check in result.checks:
         if check.lines:

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from partnerships.integrity.row_versions import reused
+
 register = template.Library()
 
 _STATUS_CLASSES = {
@@ -81,3 +83,30 @@ def signed_decision_fragment(parser, token):
     nodelist = parser.parse(("endsigned_decision_fragment",))
     parser.delete_first_token()
     return SignedDecisionFragment(name.strip("\"'"), nodelist)
+
+
+class KeptFragment(template.Node):
+    def __init__(self, name: str, versions: template.base.FilterExpression, nodelist):
+        self.name, self.versions, self.nodelist = name, versions, nodelist
+
+    def render(self, context) -> str:
+        versions = self.versions.resolve(context)
+        if not versions:
+            return self.nodelist.render(context)
+        key = f"kept:{self.name}:{translation.get_language()}"
+        return reused(key, versions, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def kept(parser, token):
+    """`{% kept "name" versions %}…{% endkept %}`: the part rendered once per language
+    and kept while the rows it shows are unchanged (`versions`, their row versions;
+    rendered every time where there are none). It must show nothing but those rows:
+    nothing that depends on the viewer, or on data outside them."""
+    try:
+        _, name, versions = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("kept takes a name and the row versions") from None
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptFragment(name.strip("\"'"), parser.compile_filter(versions), nodelist)

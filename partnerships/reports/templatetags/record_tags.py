@@ -24,5 +24,5 @@ def signed_record_status(assessment):
         return {"review": None, "unsigned_decision": assessment.is_decided}
     return {
         "review": review,
-        "integrity": stored_review_integrity(review, reuse_signature_check=True),
+        "integrity": stored_review_integrity(review, reuse_checks=True),
     }
