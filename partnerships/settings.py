@@ -88,6 +88,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # E-mail is plain text: nothing escaped (partnerships/mail.py).
+        "NAME": "plain_text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates" / "emails"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 DATABASE_URL = env_str("DATABASE_URL", "")
@@ -167,6 +175,8 @@ LOCALE_PATHS = [BASE_DIR / "partnerships" / "locale"]
 # with each counted assessment; migration assessments 0011).
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Dates and numbers per language (partnerships/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["partnerships.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

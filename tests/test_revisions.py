@@ -99,12 +99,12 @@ def test_the_decided_page_shows_what_was_decided_and_what_changed(client, decide
     page = client.get(f"/assessments/{decided_at_value.pk}/").content.decode()
     assessed = page[page.index('id="assessed"') : page.index('id="screening"')]
     assert lead_name in assessed
-    assert "1250000.00 USD" in assessed
+    assert "1,250,000 USD" in assessed
     assert "Late Funder Foundation" not in assessed
-    assert "9999999" not in assessed
+    assert "9,999,999" not in assessed
     changed = page[page.index('id="changed-since"') : page.index('id="assessed"')]
     assert "Changed since the decision of" in changed
-    assert "1250000.00 → 9999999" in changed
+    assert "1,250,000 → 9,999,999" in changed
     assert "Partner added: Late Funder Foundation (Funder)" in changed
 
 
@@ -192,7 +192,7 @@ def test_the_admin_shows_the_pinned_revision(client, administrator, decided_at_v
     page = client.get(
         f"/admin/assessments/assessment/{decided_at_value.pk}/change/"
     ).content.decode()
-    assert "1250000.00 USD" in page
+    assert "1,250,000 USD" in page
     assert "Partner added: Late Funder Foundation (Funder)" in page
     revision_page = client.get(
         f"/admin/assessments/proposalrevision/{decided_at_value.revision_id}/change/"

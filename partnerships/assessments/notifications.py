@@ -6,11 +6,11 @@ Mail leaves after the transaction commits, so a failed transition sends nothing.
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from partnerships.accounts.models import User
 from partnerships.accounts.roles import Role
+from partnerships.mail import plain_text_mail
 
 
 def _send(template: str, assessment, recipients, **context) -> None:
@@ -22,8 +22,7 @@ def _send(template: str, assessment, recipients, **context) -> None:
         "url": settings.SITE_URL + reverse("assessment_detail", args=[assessment.pk]),
         **context,
     }
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{template}.txt", context)
+    subject, body = plain_text_mail(template, context)
     messages = [(subject, body, None, [address]) for address in addresses]
     # robust: a mail server that fails is logged and never undoes or hides the change.
     transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False), robust=True)

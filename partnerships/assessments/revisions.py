@@ -23,6 +23,7 @@ from django_countries import countries
 
 from partnerships.assessments.choices import DECIDED_STATUSES, GateResponse
 from partnerships.assessments.models import Assessment, ProposalRevision, RevisionPartner
+from partnerships.formats.numbers import amount_text
 from partnerships.i18n import is_chinese
 from partnerships.integrity.row_versions import (
     reused,
@@ -419,6 +420,8 @@ def _shown(name: str, value) -> str:
         return ", ".join(c["name_zh"] if is_chinese() else c["name_en"] for c in value)
     if name == "countries":
         return ", ".join(str(countries.name(code) or code) for code in value)
+    if name == "value":
+        return amount_text(value)
     if name == "country":
         return str(countries.name(value) or value)
     if name == "role":

@@ -9,11 +9,11 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from partnerships.accounts.models import User
 from partnerships.accounts.roles import Role
+from partnerships.mail import plain_text_mail
 from partnerships.proposals.models import ProposalPartner
 from partnerships.sanctions.models import ScreeningHit
 
@@ -44,8 +44,7 @@ def notify_new_hits(hits: list[ScreeningHit]) -> int:
             for hit in hits_of_partner[partner_id]
         ]
         context = {"hits": theirs, "reviewer": reviewer}
-        subject = render_to_string("emails/new_hits_subject.txt", context).strip()
-        body = render_to_string("emails/new_hits.txt", context)
+        subject, body = plain_text_mail("new_hits", context)
         messages.append((subject, body, None, [reviewer.email]))
     # robust: a mail server that fails is logged and never undoes the screening.
     transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False), robust=True)

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from partnerships.formats.numbers import amount_text, percent_text
 from partnerships.integrity.row_versions import reused
 
 register = template.Library()
@@ -36,7 +37,14 @@ def outcome_class(outcome: str) -> str:
 
 @register.filter
 def percent(value) -> str:
-    return "—" if value is None else f"{value} %"
+    """A score: "66.9 %" (one decimal, the language's number format), "—" for none."""
+    return percent_text(value)
+
+
+@register.filter
+def amount(value, currency: str = "") -> str:
+    """`{{ proposal.value|amount:proposal.currency }}`: "1,250,000 USD"."""
+    return amount_text(value, currency)
 
 
 @register.filter
