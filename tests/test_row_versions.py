@@ -12,7 +12,7 @@ from partnerships.assessments.selectors import header_and_history_versions
 from partnerships.integrity.triggers import triggers_disabled
 from partnerships.partners.models import KeyPerson
 from partnerships.reports.record import decided_record_versions
-from tests.factories import ProposalPartnerFactory
+from tests.factories import ProposalPartnerFactory, UserFactory
 from tests.helpers import submit
 
 pytestmark = pytest.mark.django_db
@@ -113,18 +113,48 @@ def test_any_write_to_the_proposal_its_partners_or_their_people_changes_its_vers
 
 @on_postgresql
 def test_any_write_to_what_the_header_and_history_show_changes_their_versions(decided):
+    # A step made by someone who is neither assessor nor reviewer (an administrator who
+    # withdrew it, a reviewer since replaced): their row counts on its own.
     change = decided.status_changes.last()
+    someone = UserFactory(agency=decided.proposal.agency)
+    with triggers_disabled(connection), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE assessments_statuschange SET user_id = %s WHERE id = %s",
+            [someone.pk, change.pk],
+        )
     rows = [
         ("assessments_assessment", decided.pk),
         ("proposals_proposal", decided.proposal_id),
+        ("accounts_agency", decided.proposal.agency_id),
         ("checklists_framework", decided.framework_id),
         ("accounts_user", decided.assessor_id),
         ("accounts_user", decided.reviewer_id),
         ("assessments_proposalrevision", decided.revision_id),
         ("assessments_statuschange", change.pk),
-        ("accounts_user", change.user_id),
+        ("accounts_user", someone.pk),
     ]
     assert_each_write_moves(header_and_history_versions, decided.pk, rows)
+
+
+@on_postgresql
+def test_evidence_under_an_unanswered_criterion_counts_its_criterion(decided):
+    attachment = decided.attachments.get()
+    with triggers_disabled(connection), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM assessments_answer WHERE assessment_id = %s AND criterion_id = %s",
+            [decided.pk, attachment.criterion_id],
+        )
+    rows = [("checklists_criterion", attachment.criterion_id)]
+    assert_each_write_moves(decided_record_versions, decided.pk, rows)
+
+
+@on_postgresql
+def test_a_part_emptied_while_another_fills_changes_the_versions(decided):
+    """Each part keeps its place: rows moving from one kind to another are a change."""
+    before = decided_record_versions(decided.pk)
+    with triggers_disabled(connection), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reports_signedreview WHERE assessment_id = %s", [decided.pk])
+    assert decided_record_versions(decided.pk) != before
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite keeps no row versions")

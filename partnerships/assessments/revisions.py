@@ -133,13 +133,13 @@ def proposal_content_versions(proposal_id: int) -> str | None:
             row_version("p"),
             row_versions(f"FROM {agencies} x WHERE x.id = p.agency_id", "x"),
             row_versions(
-                f"FROM {chosen} x JOIN {kinds} y ON y.id = x.contributiontype_id "
+                f"FROM {chosen} x LEFT JOIN {kinds} y ON y.id = x.contributiontype_id "
                 "WHERE x.proposal_id = p.id",
                 "x",
                 "y",
             ),
             row_versions(
-                f"FROM {links} x JOIN {partners} y ON y.id = x.partner_id "
+                f"FROM {links} x LEFT JOIN {partners} y ON y.id = x.partner_id "
                 "WHERE x.proposal_id = p.id",
                 "x",
                 "y",

@@ -166,7 +166,7 @@ def assessment_row_versions() -> list[str]:
     return [
         row_version("a"),
         row_versions(
-            f"FROM {Proposal._meta.db_table} x JOIN {Agency._meta.db_table} y "
+            f"FROM {Proposal._meta.db_table} x LEFT JOIN {Agency._meta.db_table} y "
             "ON y.id = x.agency_id WHERE x.id = a.proposal_id",
             "x", "y",
         ),
@@ -184,7 +184,7 @@ def header_and_history_versions(assessment_id: int) -> str | None:
         [
             *assessment_row_versions(),
             row_versions(
-                f"FROM {StatusChange._meta.db_table} x JOIN {User._meta.db_table} y "
+                f"FROM {StatusChange._meta.db_table} x LEFT JOIN {User._meta.db_table} y "
                 "ON y.id = x.user_id WHERE x.assessment_id = a.id",
                 "x", "y",
             ),

@@ -154,17 +154,17 @@ def decided_record_versions(assessment_id: int) -> str | None:
                 f"FROM {SignedReview._meta.db_table} x WHERE x.assessment_id = a.id", "x"
             ),
             row_versions(
-                f"FROM {answers} x JOIN {criteria} y ON y.id = x.criterion_id "
+                f"FROM {answers} x LEFT JOIN {criteria} y ON y.id = x.criterion_id "
                 "WHERE x.assessment_id = a.id",
                 "x", "y",
             ),
             row_versions(
-                f"FROM {Attachment._meta.db_table} x JOIN {criteria} y "
+                f"FROM {Attachment._meta.db_table} x LEFT JOIN {criteria} y "
                 "ON y.id = x.criterion_id WHERE x.assessment_id = a.id",
                 "x", "y",
             ),
             row_versions(
-                f"FROM {PrincipleScore._meta.db_table} x JOIN {Principle._meta.db_table} y "
+                f"FROM {PrincipleScore._meta.db_table} x LEFT JOIN {Principle._meta.db_table} y "
                 "ON y.id = x.principle_id WHERE x.assessment_id = a.id",
                 "x", "y",
             ),

@@ -232,23 +232,25 @@ def _stored_review_check(result: Verification, data: bytes, stored: SignedReview
     result.add(_("Matches a review stored by this app"), True, review.report_id)
 
 
-def _database_differences(record: dict, review: SignedReview, *, reuse: bool) -> list[str]:
-    """Where the database differs from the signed `record`. With `reuse`, the answer
-    found before while the rows compared are unchanged (where the database keeps row
-    versions)."""
-    versions = decided_record_versions(review.assessment_id) if reuse else None
+def _database_differences(
+    record: dict, review: SignedReview, *, reuse_for: str | None
+) -> list[str]:
+    """Where the database differs from the signed `record`. With `reuse_for` (the
+    SHA-256 of the bytes the record was read from), the answer found before for those
+    bytes while the rows compared are unchanged (where the database keeps row versions)."""
+    versions = decided_record_versions(review.assessment_id) if reuse_for else None
     if versions is None:
         # The stored review and its assessment were read for this check: not read again.
         return record_differences(record, decided_record(review.assessment, reread=False))
     return reused(
-        f"record-differences:{review.sha256}",
+        f"record-differences:{reuse_for}",
         versions,
         # Read afresh, after the versions: the assessment in hand may be older.
         lambda: record_differences(record, decided_record(review.assessment)),
     )
 
 
-def _record_checks(result: Verification, facts: SignatureFacts, *, reuse: bool) -> None:
+def _record_checks(result: Verification, facts: SignatureFacts, *, reuse_for: str | None) -> None:
     name = _("Record of the decision embedded")
     if facts.record_error:
         result.add(name, False, facts.record_error)
@@ -268,7 +270,7 @@ def _record_checks(result: Verification, facts: SignatureFacts, *, reuse: bool) 
     result.add(name, True, record["format"])
     if result.review is None:
         return  # not a stored review: there is nothing in the database to compare
-    result.differences = _database_differences(record, result.review, reuse=reuse)
+    result.differences = _database_differences(record, result.review, reuse_for=reuse_for)
     if result.differences:
         result.add(
             _("The database no longer matches the signed review"),
@@ -300,7 +302,8 @@ def verify_review_pdf(
         return result
     _stored_review_check(result, data, stored)
     if vouched:
-        _record_checks(result, facts, reuse=reuse_checks)
+        digest = hashlib.sha256(data).hexdigest() if reuse_checks else None
+        _record_checks(result, facts, reuse_for=digest)
     return result
 
 

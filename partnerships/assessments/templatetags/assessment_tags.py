@@ -1,7 +1,7 @@
 from django import template
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import translation
+from django.utils import timezone, translation
 
 from partnerships.formats.numbers import amount_text, percent_text
 from partnerships.integrity.row_versions import reused
@@ -101,16 +101,19 @@ class KeptFragment(template.Node):
         versions = self.versions.resolve(context)
         if not versions:
             return self.nodelist.render(context)
-        key = f"kept:{self.name}:{translation.get_language()}"
+        language, zone = translation.get_language(), timezone.get_current_timezone_name()
+        key = f"kept:{self.name}:{language}:{zone}"
         return reused(key, versions, lambda: self.nodelist.render(context))
 
 
 @register.tag
 def kept(parser, token):
     """`{% kept "name" versions %}…{% endkept %}`: the part rendered once per language
-    and kept while the rows it shows are unchanged (`versions`, their row versions;
-    rendered every time where there are none). It must show nothing but those rows:
-    nothing that depends on the viewer, or on data outside them."""
+    and time zone and kept while the rows it shows are unchanged (`versions`, their row
+    versions, read before those rows; rendered every time where there are none). It must
+    show nothing but those rows: nothing that depends on the viewer, or on data outside
+    them. When it is kept nothing inside runs, so nothing after it may rely on a variable
+    it sets."""
     try:
         _, name, versions = token.split_contents()
     except ValueError:
