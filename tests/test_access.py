@@ -75,8 +75,10 @@ def test_anonymous_users_are_sent_to_log_in(client, draft, proposal):
 def test_assessor_actions(client, personas, draft, action):
     pass_gate(draft)
     expected = {"teammate": 403, "reviewer": 403, "oversight": 403, "outsider": 404}
-    check(client, personas, "post", f"/assessments/{draft.pk}/{action}/", expected)
-    owner = status_for(client, personas["assessor"], "post", f"/assessments/{draft.pk}/{action}/")
+    data = {"note": "The partner pulled out."} if action == "withdraw" else None
+    url = f"/assessments/{draft.pk}/{action}/"
+    check(client, personas, "post", url, expected, data)
+    owner = status_for(client, personas["assessor"], "post", url, data)
     assert owner == (200 if action == "preview" else 302)
 
 

@@ -80,7 +80,7 @@ def portfolio(agency, other_agency, assessor, reviewer):
     a5 = workflow.assessment_start(
         proposal=proposal(agency, PartnerFactory(country="JP")), user=assessor
     )
-    workflow.assessment_withdraw(assessment=a5, user=assessor)
+    workflow.assessment_withdraw(assessment=a5, user=assessor, note="The partner withdrew.")
     RepresentationTarget.objects.create(economy_group="developing", target_share=50)
     return a1, a2, a3, a4
 

@@ -207,7 +207,11 @@ def test_a_gate_concern_forbids_engage_and_requires_a_justification(draft, revie
 
 def test_withdrawing(draft, teammate):
     with pytest.raises(PermissionDenied):
-        workflow.assessment_withdraw(assessment=draft, user=teammate)
+        workflow.assessment_withdraw(assessment=draft, user=teammate, note="Not mine.")
+    with pytest.raises(ValidationError) as error:
+        workflow.assessment_withdraw(assessment=draft, user=draft.assessor, note="  ")
+    assert "note" in error.value.message_dict
+    assert draft.status == Status.DRAFT
     workflow.assessment_withdraw(assessment=draft, user=draft.assessor, note="Partner pulled out.")
     assert draft.status == Status.WITHDRAWN
     assert not draft.is_editable

@@ -139,6 +139,15 @@ class ReturnForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is this assessment withdrawn?"),
+        help_text=_("Shown in the assessment's history."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Decision"), choices=DECISION_OUTCOMES, widget=forms.RadioSelect

@@ -16,6 +16,7 @@ from partnerships.assessments.forms import (
     DecisionForm,
     GateAnswerForm,
     ReturnForm,
+    WithdrawForm,
 )
 from partnerships.assessments.history import assessment_changes
 from partnerships.assessments.home import my_work
@@ -28,6 +29,7 @@ from partnerships.assessments.selectors import (
     criteria_by_principle,
     header_and_history_versions,
 )
+from partnerships.formats.numbers import percent_text
 from partnerships.frozen import FrozenRecordError
 from partnerships.sanctions.models import SanctionsList
 from partnerships.sanctions.services import proposal_hits
@@ -305,14 +307,11 @@ def assessment_score_preview(request, pk):
     answers = {c.code: AnswerForm(request.POST, criterion=c).preview_value() for c in criteria}
     card = assessment_scorecard(assessment, answers=answers)
 
-    def text(value):
-        return "—" if value is None else f"{value} %"
-
     return JsonResponse(
         {
-            "principles": {p.principle: text(p.percent) for p in card.principles},
-            "overall": text(card.overall_percent),
-            "coverage": text(card.coverage_percent),
+            "principles": {p.principle: percent_text(p.percent) for p in card.principles},
+            "overall": percent_text(card.overall_percent),
+            "coverage": percent_text(card.coverage_percent),
             "outcome": card.outcome.label,
             "outcome_value": card.outcome.value,
             "key_failures": list(card.key_failures),
@@ -340,14 +339,26 @@ def assessment_submit(request, pk):
 
 
 @login_required
-@require_POST
 def assessment_withdraw(request, pk):
-    return _transition(
+    """A page of its own: withdrawing asks for a confirmation and a reason."""
+    assessment = get_assessment_for_user(request, pk)
+    _require(permissions.can_withdraw(request.user, assessment))
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.assessment_withdraw(
+                assessment=assessment, user=request.user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The assessment is withdrawn."))
+            return redirect("assessment_detail", assessment.pk)
+    return render(
         request,
-        pk,
-        workflow.assessment_withdraw,
-        _("The assessment is withdrawn."),
-        note=request.POST.get("note", ""),
+        "assessments/withdraw.html",
+        {"assessment": assessment, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -207,9 +207,12 @@ def assessment_decide(
 
 
 @transaction.atomic
-def assessment_withdraw(*, assessment: Assessment, user: User, note: str = "") -> Assessment:
+def assessment_withdraw(*, assessment: Assessment, user: User, note: str) -> Assessment:
+    """End the assessment; the reason stays in its history."""
     _lock(assessment)
     _require(permissions.can_withdraw(user, assessment))
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the assessment is withdrawn.")})
     _move(assessment, to=Status.WITHDRAWN, user=user, note=note.strip())
     return assessment
 
