@@ -114,7 +114,7 @@ def test_figures_match_the_hand_worked_portfolio(client, oversight, portfolio):
 
     times = context["times"]
     assert times["count"] == 3  # durations 2, 4, 10 days: nearest-rank median 4, 90th 10
-    assert times["median_days"] == "4.0" and times["p90_days"] == "10.0"
+    assert times["median_text"] == "4.0 days" and times["p90_text"] == "10.0 days"
 
     groups = {row["key"]: row for row in context["groups"]["rows"]}
     assert context["groups"]["total"] == 3  # P1 counts once

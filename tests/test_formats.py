@@ -1,13 +1,13 @@
 """Scores, amounts and dates as a reader of each language expects them."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from partnerships.formats.numbers import amount_text, percent_text
+from partnerships.formats.numbers import amount_text, duration_text, percent_text
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
     [
         (Decimal("66.9000000000000"), "66.9 %"),
         (Decimal("66.66666"), "66.7 %"),
+        (Decimal("66.65"), "66.7 %"),
         (100, "100.0 %"),
         (Decimal("0"), "0.0 %"),
         (None, "—"),
@@ -98,3 +99,22 @@ def test_pages_write_dates_in_the_languages_two_formats_only():
             if use not in allowed:
                 found.setdefault(str(path), []).append(use)
     assert found == {}
+
+
+@pytest.mark.parametrize(
+    ("language", "duration", "shown"),
+    [
+        ("en", timedelta(days=4), "4.0 days"),
+        ("en", timedelta(days=1, hours=12), "1.5 days"),
+        ("en", timedelta(hours=5, minutes=30), "5.5 hours"),
+        ("en", timedelta(minutes=3), "0.1 hours"),
+        ("zh-hans", timedelta(days=2, hours=9, minutes=36), "2.4 天"),
+        ("zh-hans", timedelta(hours=5, minutes=30), "5.5 小时"),
+        ("en", None, "—"),
+    ],
+)
+def test_a_decision_time_is_in_days_with_one_decimal_or_hours_under_a_day(
+    language, duration, shown
+):
+    with translation.override(language):
+        assert duration_text(duration) == shown

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from partnerships.assessments.choices import AssessmentStatus, Outcome
 from partnerships.assessments.latest import PENDING
+from partnerships.formats.numbers import duration_text
 from partnerships.i18n import is_chinese
 from partnerships.jobs.services import PORTFOLIO_EXPORTS, PORTFOLIO_FORMATS, export_request
 from partnerships.oversight import charts, portfolio
@@ -41,10 +42,6 @@ def export(request, kind: str, file_format: str):
         ),
     )
     return redirect("exports")
-
-
-def _days(duration) -> str:
-    return "—" if duration is None else f"{duration.total_seconds() / 86400:.1f}"
 
 
 @login_required
@@ -97,7 +94,11 @@ def dashboard(request):
         "weakest": weakest,
         "not_met": not_met["all"],
         "key_failures": not_met["key"],
-        "times": {**times, "median_days": _days(times["median"]), "p90_days": _days(times["p90"])},
+        "times": {
+            **times,
+            "median_text": duration_text(times["median"]),
+            "p90_text": duration_text(times["p90"]),
+        },
         "groups": groups,
         "regions": regions,
         "trend": trend,
