@@ -118,3 +118,22 @@ def test_a_decision_time_is_in_days_with_one_decimal_or_hours_under_a_day(
 ):
     with translation.override(language):
         assert duration_text(duration) == shown
+
+
+def test_a_decided_proposals_period_is_written_like_every_other_date(client, draft, reviewer):
+    from datetime import date
+
+    from tests.helpers import approve
+
+    draft.proposal.start_date, draft.proposal.end_date = date(2026, 3, 1), date(2028, 2, 29)
+    draft.proposal.save()
+    approve(draft, reviewer)
+    client.force_login(draft.assessor)
+    for language, period in [
+        ("en", "1 March 2026 – 29 February 2028"),
+        ("zh-hans", "2026年3月1日 – 2028年2月29日"),
+    ]:
+        for url in [f"/assessments/{draft.pk}/", f"/proposals/{draft.proposal_id}/"]:
+            page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            assert period in page, (language, url)
+            assert "2026-03-01" not in page

@@ -14,10 +14,11 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -247,11 +248,18 @@ def assessed_content(assessment: Assessment) -> dict:
 # Display: labels in the reader's language, from a snapshot's codes.
 
 
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
 def proposal_view(content: dict) -> dict:
     """The snapshot's proposal fields, with contributions and countries named."""
     proposal = content["proposal"]
     return {
         **proposal,
+        # Dates as dates, so that pages write them in the reader's format.
+        "start_date": _date(proposal["start_date"]),
+        "end_date": _date(proposal["end_date"]),
         "contribution_names": [
             c["name_zh"] if is_chinese() else c["name_en"] for c in proposal["contribution_types"]
         ],
@@ -422,6 +430,8 @@ def _shown(name: str, value) -> str:
         return ", ".join(str(countries.name(code) or code) for code in value)
     if name == "value":
         return amount_text(value)
+    if name in ("start_date", "end_date"):
+        return date_format(_date(value), "DATE_FORMAT")
     if name == "country":
         return str(countries.name(value) or value)
     if name == "role":
