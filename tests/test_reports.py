@@ -331,17 +331,19 @@ def test_no_path_of_the_app_changes_a_decided_assessment(client, signed, assesso
     assessment = signed.assessment
     criterion = assessment.framework.criteria.get(code="TR-1")
     client.force_login(assessor)
-    for url, data in [
-        (f"/assessments/{assessment.pk}/answers/", {"TR-1-rating": "0"}),
+    # Its forms send the assessor to its page, saying why; the actions are refused.
+    for url, data, status in [
+        (f"/assessments/{assessment.pk}/answers/", {"TR-1-rating": "0"}, 302),
         (
             f"/assessments/{assessment.pk}/gate/",
             {"tobacco-v1-response": "yes", "tobacco-v1-note": "x"},
+            302,
         ),
-        (f"/assessments/{assessment.pk}/submit/", {}),
-        (f"/assessments/{assessment.pk}/withdraw/", {}),
-        (f"/assessments/attachments/{assessment.attachments.first().pk}/delete/", {}),
+        (f"/assessments/{assessment.pk}/submit/", {}, 403),
+        (f"/assessments/{assessment.pk}/withdraw/", {"note": "x"}, 403),
+        (f"/assessments/attachments/{assessment.attachments.first().pk}/delete/", {}, 403),
     ]:
-        assert client.post(url, data).status_code == 403, url
+        assert client.post(url, data).status_code == status, url
     client.force_login(administrator)
     admin_url = f"/admin/assessments/assessment/{assessment.pk}/change/"
     assert client.post(admin_url, {"answers-0-rating": "0"}).status_code == 403

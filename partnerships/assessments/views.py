@@ -69,6 +69,32 @@ def _hits_for(user, assessment: Assessment, content: dict) -> list:
     return hits
 
 
+def _closed_to_its_assessor(request, assessment: Assessment):
+    """The assessor opening a form of their assessment once its status closes it is
+    told why on its page (a redirect), rather than refused as if their role did not
+    allow it; anyone else who may not edit it is refused (403)."""
+    if permissions.can_edit(request.user, assessment):
+        return None
+    mine = permissions.is_owner(request.user, assessment) and permissions.same_agency(
+        request.user, assessment
+    )
+    _require(mine)
+    if assessment.status in (Status.SUBMITTED, Status.IN_REVIEW):
+        reason = _(
+            "This assessment is with the reviewer: it can be changed again only if they "
+            "return it to you."
+        )
+    elif assessment.status == Status.WITHDRAWN:
+        reason = _("This assessment was withdrawn: a withdrawn assessment no longer changes.")
+    else:
+        reason = _(
+            "This assessment is decided: a decided assessment never changes. To assess the "
+            "proposal again, start a new assessment from the proposal's page."
+        )
+    messages.info(request, reason)
+    return redirect("assessment_detail", assessment.pk)
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -147,7 +173,9 @@ def _initial_outcome(assessment: Assessment) -> str:
 @login_required
 def assessment_gate(request, pk):
     assessment = get_assessment_for_user(request, pk)
-    _require(permissions.can_edit(request.user, assessment))
+    closed = _closed_to_its_assessor(request, assessment)
+    if closed:
+        return closed
     existing = {g.question_id: g for g in assessment.gate_answers.all()}
     questions = list(ExclusionQuestion.objects.active())
 
@@ -227,7 +255,9 @@ def _answer_forms(assessment: Assessment, groups, data=None, files=None):
 def assessment_answers(request, pk):
     """The assessment form: every criterion under its principle, saved as a draft at any time."""
     assessment = get_assessment_for_user(request, pk)
-    _require(permissions.can_edit(request.user, assessment))
+    closed = _closed_to_its_assessor(request, assessment)
+    if closed:
+        return closed
     if not services.gate_is_complete(assessment):
         messages.info(request, _("First complete the exclusion gate."))
         return redirect("assessment_gate", assessment.pk)
