@@ -22,11 +22,15 @@ on_postgresql = pytest.mark.skipif(
 )
 
 
-def rewrite(table: str, pk: int) -> None:
-    """Write a row again, unchanged, past the app and the triggers (as a database
-    superuser could): a write is a new row version, whatever it changed."""
+def as_superuser(sql: str, *params) -> None:
+    """Raw SQL past the app and the triggers, as a database superuser could send it."""
     with triggers_disabled(connection), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET id = id WHERE id = %s", [pk])
+        cursor.execute(sql, list(params))
+
+
+def rewrite(table: str, pk: int) -> None:
+    """Write a row again, unchanged: a write is a new row version, whatever it changed."""
+    as_superuser(f"UPDATE {table} SET id = id WHERE id = %s", pk)
 
 
 def assert_each_write_moves(versions_of, pk: int, rows: list[tuple[str, int]]) -> None:
@@ -75,8 +79,7 @@ def test_any_write_to_a_row_of_the_record_changes_its_versions(decided, row):
 @on_postgresql
 def test_a_row_taken_out_of_the_record_changes_its_versions(decided):
     before = decided_record_versions(decided.pk)
-    with triggers_disabled(connection), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM assessments_answer WHERE id = %s", [decided.answers.first().pk])
+    as_superuser("DELETE FROM assessments_answer WHERE id = %s", decided.answers.first().pk)
     assert decided_record_versions(decided.pk) != before
 
 
@@ -117,11 +120,9 @@ def test_any_write_to_what_the_header_and_history_show_changes_their_versions(de
     # withdrew it, a reviewer since replaced): their row counts on its own.
     change = decided.status_changes.last()
     someone = UserFactory(agency=decided.proposal.agency)
-    with triggers_disabled(connection), connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE assessments_statuschange SET user_id = %s WHERE id = %s",
-            [someone.pk, change.pk],
-        )
+    as_superuser(
+        "UPDATE assessments_statuschange SET user_id = %s WHERE id = %s", someone.pk, change.pk
+    )
     rows = [
         ("assessments_assessment", decided.pk),
         ("proposals_proposal", decided.proposal_id),
@@ -139,11 +140,11 @@ def test_any_write_to_what_the_header_and_history_show_changes_their_versions(de
 @on_postgresql
 def test_evidence_under_an_unanswered_criterion_counts_its_criterion(decided):
     attachment = decided.attachments.get()
-    with triggers_disabled(connection), connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM assessments_answer WHERE assessment_id = %s AND criterion_id = %s",
-            [decided.pk, attachment.criterion_id],
-        )
+    as_superuser(
+        "DELETE FROM assessments_answer WHERE assessment_id = %s AND criterion_id = %s",
+        decided.pk,
+        attachment.criterion_id,
+    )
     rows = [("checklists_criterion", attachment.criterion_id)]
     assert_each_write_moves(decided_record_versions, decided.pk, rows)
 
@@ -152,8 +153,7 @@ def test_evidence_under_an_unanswered_criterion_counts_its_criterion(decided):
 def test_a_part_emptied_while_another_fills_changes_the_versions(decided):
     """Each part keeps its place: rows moving from one kind to another are a change."""
     before = decided_record_versions(decided.pk)
-    with triggers_disabled(connection), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM reports_signedreview WHERE assessment_id = %s", [decided.pk])
+    as_superuser("DELETE FROM reports_signedreview WHERE assessment_id = %s", decided.pk)
     assert decided_record_versions(decided.pk) != before
 
 
