@@ -5,8 +5,13 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from partnerships.assessments import workflow
-from partnerships.assessments.models import Assessment, ExclusionQuestion
-from partnerships.assessments.services import AnswerInput, assessment_save_answers, gate_save
+from partnerships.assessments.models import Assessment
+from partnerships.assessments.services import (
+    AnswerInput,
+    assessment_save_answers,
+    gate_items,
+    gate_save,
+)
 from partnerships.reports.services import review_decide
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -26,13 +31,34 @@ def version_on(page: str) -> str:
     return re.search(r'<input type="hidden" name="version" value="([^"]*)">', page)[1]
 
 
+def gate_fields(assessment, about=None, **responses):
+    """POST fields of the gate form: "no" everywhere but `responses` (key -> (response,
+    note)), which are about the partner `about`, or about every partner if None."""
+    data = {}
+    for item in gate_items(assessment):
+        mine = about is None or item.partner == about
+        response, note = responses.get(item.question.key, ("no", "")) if mine else ("no", "")
+        prefix = f"{item.question.key}-v{item.question.version}-p{item.partner.pk}"
+        data[f"{prefix}-response"] = response
+        data[f"{prefix}-note"] = note
+    return data
+
+
 def pass_gate(assessment, concerns=None):
-    """Answer the exclusion gate: "no" everywhere but `concerns` (key -> (response, note))."""
+    """Answer the exclusion gate: "no" everywhere but `concerns` (key -> (response, note)),
+    which are about the proposal's first partner (the lead)."""
     concerns = concerns or {}
+    items = gate_items(assessment)
+    first = items[0].partner if items else None
     gate_save(
         assessment=assessment,
         user=assessment.assessor,
-        responses={q: concerns.get(q.key, ("no", "")) for q in ExclusionQuestion.objects.active()},
+        responses={
+            item: concerns.get(item.question.key, ("no", ""))
+            if item.partner == first
+            else ("no", "")
+            for item in items
+        },
     )
 
 

@@ -26,7 +26,7 @@ from partnerships.sanctions.importing import import_list
 from partnerships.sanctions.models import HitStatus, ScreeningHit
 from partnerships.sanctions.services import hit_decide
 from tests.factories import CriterionFactory, FrameworkFactory, PartnerFactory
-from tests.helpers import answer_all, approve, pass_gate, submit
+from tests.helpers import answer_all, approve, gate_fields, pass_gate, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -579,16 +579,16 @@ def test_a_gate_page_opened_before_a_new_version_answers_nothing_for_it(
     page = client.get(url).content.decode()
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
     # The page the assessor opened asks the first version of every question.
-    stale_post = {"version": version}
-    for question in ExclusionQuestion.objects.active():
-        stale_post[f"{question.key}-v{question.version}-response"] = "no"
+    stale_post = {"version": version, **gate_fields(draft)}
     new = exclusion_question_new_version(question=sanctions_question, user=administrator)
     new.question_en = "Is the partner, or anyone who controls it, on a sanctions list?"
     new.save()
 
     response = client.post(url, stale_post)
+    assert response.status_code == 400
     page = response.content.decode()
-    assert "Please correct the answers marked below." in page
+    assert "Nothing was saved. These answers need a correction:" in page
+    assert f'<a class="alert-link" href="#gate-sanctions-v{new.version}-p' in page
     assert new.question_en in page
     assert not draft.gate_answers.exists()
 

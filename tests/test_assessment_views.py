@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from partnerships.assessments.models import Attachment, ExclusionQuestion
+from partnerships.assessments.models import Attachment
 from partnerships.assessments.services import attachment_add
 from tests.helpers import (
     PDF_BYTES,
@@ -20,15 +20,6 @@ from tests.helpers import (
 pytestmark = pytest.mark.django_db
 
 
-def gate_data(**responses):
-    data = {}
-    for question in ExclusionQuestion.objects.all():
-        response, note = responses.get(question.key, ("no", ""))
-        data[f"{question.key}-v{question.version}-response"] = response
-        data[f"{question.key}-v{question.version}-note"] = note
-    return data
-
-
 def answers_data(assessment, rating="3", **overrides):
     """POST data for the assessment form: every criterion rated, `overrides` by code."""
     data = {}
@@ -39,41 +30,6 @@ def answers_data(assessment, rating="3", **overrides):
         for name, value in fields.items():
             data[f"{code}-{name}"] = value
     return data
-
-
-# The exclusion gate
-
-
-def test_gate_comes_first(client, assessor, draft):
-    client.force_login(assessor)
-    response = client.get(f"/assessments/{draft.pk}/answers/")
-    assert response["Location"] == f"/assessments/{draft.pk}/gate/"
-
-
-def test_gate_yes_needs_a_note_and_keeps_the_other_answers(client, assessor, draft):
-    client.force_login(assessor)
-    data = gate_data(tobacco=("yes", ""), weapons=("unknown", "Checking the parent company."))
-    response = client.post(f"/assessments/{draft.pk}/gate/", with_version(draft, data))
-    assert response.status_code == 200
-    forms = {form.question.key: form for form in response.context["forms"]}
-    assert forms["tobacco"].errors["note"] == ["Explain a “yes” or “unknown” in the note."]
-    page = response.content.decode()
-    assert "Checking the parent company." in page
-    assert (
-        'value="unknown" class="form-check-input" id="id_weapons-v1-response_2" required checked'
-        in page
-    )
-    assert not draft.gate_answers.exists()
-
-
-def test_gate_saved_then_the_criteria(client, assessor, draft):
-    client.force_login(assessor)
-    data = gate_data(tobacco=("yes", "Owns a cigarette brand."))
-    response = client.post(f"/assessments/{draft.pk}/gate/", with_version(draft, data), follow=True)
-    assert response.redirect_chain[-1][0] == f"/assessments/{draft.pk}/answers/"
-    assert "cannot end in Engage" in response.content.decode()
-    assert draft.gate_answers.get(question__key="tobacco").response == "yes"
-    assert draft.gate_answers.count() == ExclusionQuestion.objects.count()
 
 
 # The assessment form

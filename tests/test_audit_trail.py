@@ -106,8 +106,9 @@ def test_oversight_sees_the_audit_trail_on_the_assessment_page(
     response = client.get(f"/assessments/{draft.pk}/")
     trail = response.context["audit_trail"]
     subjects = {change.subject for change in trail}
+    lead = draft.proposal.partner_links.get().partner
     assert (
-        "Gate: tobacco" in subjects
+        f"Gate: tobacco, {lead.legal_name}" in subjects
         and "Answer TR-1" in subjects
         and "Attachment evidence.pdf" in subjects
     )

@@ -193,11 +193,12 @@ def answer_gate(page):
     expect(page.get_by_role("heading", name="Exclusion gate", level=1)).to_be_visible()
     expect(status_badge(page)).to_have_text("Draft")
 
-    questions = page.locator("form fieldset")
-    count = questions.count()
+    # One answer per question and partner, each in a group named by the partner.
+    answers = page.locator("form fieldset[id^=gate-]")
+    count = answers.count()
     assert count > 0, "the exclusion gate shows no question"
     for i in range(count):
-        question = questions.nth(i)
+        question = answers.nth(i)
         if i == 0:
             question.get_by_label("Unknown", exact=True).check()
             question.get_by_label("Note", exact=True).fill(

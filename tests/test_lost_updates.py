@@ -8,16 +8,17 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from partnerships.assessments.models import Answer, Assessment, Attachment, ExclusionQuestion
+from partnerships.assessments.models import Answer, Assessment, Attachment
 from partnerships.assessments.services import (
     AnswerInput,
     StaleAssessment,
     assessment_save_answers,
     attachment_add,
     attachment_delete,
+    gate_items,
     gate_save,
 )
-from tests.helpers import pass_gate, pdf_upload, version_on
+from tests.helpers import gate_fields, pass_gate, pdf_upload, version_on
 
 pytestmark = pytest.mark.django_db
 
@@ -263,13 +264,8 @@ def test_an_admin_save_that_changes_no_answer_leaves_open_forms_current(administ
 # The exclusion gate
 
 
-def gate_post(version, **responses):
-    data = {"version": version}
-    for question in ExclusionQuestion.objects.active():
-        response, note = responses.get(question.key, ("no", ""))
-        data[f"{question.key}-v{question.version}-response"] = response
-        data[f"{question.key}-v{question.version}-note"] = note
-    return data
+def gate_post(assessment, version, **responses):
+    return {"version": version, **gate_fields(assessment, **responses)}
 
 
 def test_the_gate_of_the_second_tab_is_refused_and_shows_both_values(assessor, draft):
@@ -277,14 +273,14 @@ def test_the_gate_of_the_second_tab_is_refused_and_shows_both_values(assessor, d
     url = f"/assessments/{draft.pk}/gate/"
     opened = version_on(first.get(url).content.decode())
     assert version_on(second.get(url).content.decode()) == opened
-    saved = gate_post(opened, tobacco=("yes", "Owns a cigarette brand."))
+    saved = gate_post(draft, opened, tobacco=("yes", "Owns a cigarette brand."))
     assert first.post(url, saved).status_code == 302
 
-    response = second.post(url, gate_post(opened, tobacco=("unknown", "Asking the parent.")))
+    response = second.post(url, gate_post(draft, opened, tobacco=("unknown", "Asking the parent.")))
     assert response.status_code == 409
     page = response.content.decode()
     assert "Nobody's work was overwritten: assessor saved this assessment at" in page
-    assert re.search(r'name="tobacco-v1-response" value="unknown"[^>]*checked', page)
+    assert re.search(r'name="tobacco-v1-p\d+-response" value="unknown"[^>]*checked', page)
     assert ">Asking the parent.</textarea>" in page
     assert 'data-stored="response">Now stored: Yes</div>' in page
     assert 'data-stored="note">Now stored: Owns a cigarette brand.</div>' in page
@@ -292,7 +288,7 @@ def test_the_gate_of_the_second_tab_is_refused_and_shows_both_values(assessor, d
     tobacco = draft.gate_answers.get(question__key="tobacco")
     assert (tobacco.response, tobacco.note) == ("yes", "Owns a cigarette brand.")
 
-    again = gate_post(version_on(page), tobacco=("unknown", "Asking the parent."))
+    again = gate_post(draft, version_on(page), tobacco=("unknown", "Asking the parent."))
     assert second.post(url, again).status_code == 302
     tobacco.refresh_from_db()
     assert (tobacco.response, tobacco.note) == ("unknown", "Asking the parent.")
@@ -300,7 +296,7 @@ def test_the_gate_of_the_second_tab_is_refused_and_shows_both_values(assessor, d
 
 def test_a_gate_post_without_a_version_is_refused_as_stale(client, assessor, draft):
     client.force_login(assessor)
-    data = gate_post("")
+    data = gate_post(draft, "")
     del data["version"]
     response = client.post(f"/assessments/{draft.pk}/gate/", data)
     assert response.status_code == 409
@@ -342,7 +338,7 @@ def test_every_save_moves_the_version_on_once(assessor, draft):
     gate_save(
         assessment=draft,
         user=assessor,
-        responses=dict.fromkeys(ExclusionQuestion.objects.active(), ("no", "")),
+        responses=dict.fromkeys(gate_items(draft), ("no", "")),
         expected_version=start,
     )
     assert stored_version(draft) == start + 1

@@ -197,10 +197,10 @@ class AnswerAdmin(ReadOnlyAdmin, HistoryAdmin):
 
 @admin.register(GateAnswer)
 class GateAnswerAdmin(ReadOnlyAdmin, HistoryAdmin):
-    list_display = ["assessment", "question", "response", "note", "updated_at"]
+    list_display = ["assessment", "question", "partner", "response", "note", "updated_at"]
     list_filter = ["response", "question", "assessment__proposal__agency"]
-    list_select_related = ["assessment__proposal", "question"]
-    search_fields = ["note", "assessment__proposal__title"]
+    list_select_related = ["assessment__proposal", "question", "partner"]
+    search_fields = ["note", "assessment__proposal__title", "partner__legal_name"]
 
 
 @admin.register(Attachment)

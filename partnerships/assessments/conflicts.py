@@ -70,10 +70,10 @@ def answer_conflicts(assessment: Assessment, forms) -> None:
 
 def gate_conflicts(assessment: Assessment, forms) -> None:
     """Set `form.stored_meanwhile` on each valid gate form whose stored answer differs."""
-    stored = {g.question_id: g for g in assessment.gate_answers.all()}
+    stored = {(g.question_id, g.partner_id): g for g in assessment.gate_answers.all()}
     authors = _last_authors(GateAnswer.history.filter(assessment_id=assessment.pk))
     for form in forms:
-        answer = stored.get(form.question.pk)
+        answer = stored.get(form.item.key)
         response = answer.response if answer else ""
         note = answer.note if answer else ""
         differing = {}

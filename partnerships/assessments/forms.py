@@ -104,8 +104,9 @@ class AnswerForm(forms.Form):
 
 
 class GateAnswerForm(forms.Form):
-    """One exclusion question; the form's prefix is the question's key and version, so that
-    a page opened before a new version of the question answers nothing for it."""
+    """One exclusion question about one partner. The form's prefix is the question's key and
+    version and the partner's id, so that a page opened before a new version of the question
+    (or before a change of partners) answers nothing for what it did not show."""
 
     response = forms.ChoiceField(
         label=_("Answer"),
@@ -119,9 +120,11 @@ class GateAnswerForm(forms.Form):
         help_text=_("Required for “yes” and “unknown”: what you found, or what is being checked."),
     )
 
-    def __init__(self, *args, question, **kwargs):
-        self.question = question
-        super().__init__(*args, prefix=f"{question.key}-v{question.version}", **kwargs)
+    def __init__(self, *args, item, **kwargs):
+        self.item = item
+        self.question, self.partner = item.question, item.partner
+        prefix = f"{item.question.key}-v{item.question.version}-p{item.partner.pk}"
+        super().__init__(*args, prefix=prefix, **kwargs)
 
     def clean(self):
         data = super().clean()

@@ -13,6 +13,7 @@ from partnerships.assessments.models import (
     ExclusionQuestion,
     GateAnswer,
 )
+from partnerships.partners.models import Partner
 
 IGNORED_FIELDS = {"updated_at", "created_at", "uploaded_at", "file", "version"}
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
@@ -72,6 +73,20 @@ def assessment_changes(assessment: Assessment) -> list[Change]:
     """Newest first; a fixed number of queries whatever the length of the trail."""
     codes = dict(assessment.framework.criteria.values_list("pk", "code"))
     questions = dict(ExclusionQuestion.objects.values_list("pk", "key"))
+    partners = dict(
+        Partner.objects.filter(
+            pk__in=GateAnswer.history.filter(assessment_id=assessment.pk).values("partner_id")
+        ).values_list("pk", "legal_name")
+    )
+
+    def gate_subject(row) -> str:
+        key = questions.get(row.question_id, "?")
+        if row.partner_id is None:
+            return _("Gate: %(key)s") % {"key": key}
+        return _("Gate: %(key)s, %(partner)s") % {
+            "key": key,
+            "partner": partners.get(row.partner_id, "?"),
+        }
 
     def ordered(queryset):
         return queryset.select_related("history_user").order_by("history_date", "history_id")
@@ -90,7 +105,7 @@ def assessment_changes(assessment: Assessment) -> list[Change]:
         *_changes(
             ordered(GateAnswer.history.filter(assessment_id=assessment.pk)),
             GateAnswer,
-            lambda row: _("Gate: %(key)s") % {"key": questions.get(row.question_id, "?")},
+            gate_subject,
         ),
         *_changes(
             ordered(Attachment.history.filter(assessment_id=assessment.pk)),

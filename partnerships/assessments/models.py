@@ -29,7 +29,7 @@ from partnerships.frozen import (
     Immutable,
 )
 from partnerships.i18n import Localized
-from partnerships.proposals.models import Proposal
+from partnerships.proposals.models import Proposal, ProposalPartner
 
 DECIDED_MESSAGE = "This assessment is decided: its answers, gate and attachments cannot change."
 
@@ -390,23 +390,52 @@ class ExclusionQuestion(models.Model):
         )
 
 
+class GateAnswerQuerySet(FreezableQuerySet):
+    def current(self, assessment: "Assessment") -> "GateAnswerQuerySet":
+        """The assessment's answers that count: those about a partner of its proposal now,
+        and those recorded before the gate asked per partner (no partner: the whole proposal)."""
+        partners = ProposalPartner.objects.filter(proposal_id=assessment.proposal_id)
+        return self.filter(assessment=assessment).filter(
+            Q(partner__isnull=True) | Q(partner__in=partners.values("partner_id"))
+        )
+
+
 class GateAnswer(AssessmentPart):
-    """The answer to one exclusion question: yes, no or unknown, with a note."""
+    """The answer to one exclusion question about one partner: yes, no or unknown, with a note."""
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="gate_answers"
     )
     question = models.ForeignKey(ExclusionQuestion, on_delete=models.PROTECT, related_name="+")
+    # Empty on answers recorded before the gate asked per partner: they answered for the
+    # whole proposal, and decided records keep them as they were signed.
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     response = models.CharField(_("answer"), max_length=8, choices=GateResponse.choices)
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
 
+    objects = FreezableManager.from_queryset(GateAnswerQuerySet)()
+
     class Meta(AssessmentPart.Meta):
-        ordering = ["question__position"]
+        ordering = ["question__position", "question__key", "partner__legal_name", "partner_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["assessment", "question"], name="one_gate_answer_per_question"
+                fields=["assessment", "question", "partner"],
+                condition=Q(partner__isnull=False),
+                name="one_gate_answer_per_question_and_partner",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "question"],
+                condition=Q(partner__isnull=True),
+                name="one_gate_answer_per_question",
             ),
             models.CheckConstraint(
                 condition=Q(response="no") | ~Q(note=""),
@@ -416,7 +445,8 @@ class GateAnswer(AssessmentPart):
         ]
 
     def __str__(self) -> str:
-        return f"{self.question.key}: {self.response}"
+        about = f" ({self.partner})" if self.partner_id else ""
+        return f"{self.question.key}{about}: {self.response}"
 
 
 def attachment_path(attachment: "Attachment", filename: str) -> str:

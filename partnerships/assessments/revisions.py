@@ -23,7 +23,12 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from partnerships.assessments.choices import DECIDED_STATUSES, GateResponse
-from partnerships.assessments.models import Assessment, ProposalRevision, RevisionPartner
+from partnerships.assessments.models import (
+    Assessment,
+    GateAnswer,
+    ProposalRevision,
+    RevisionPartner,
+)
 from partnerships.formats.numbers import amount_text
 from partnerships.i18n import is_chinese
 from partnerships.integrity.row_versions import (
@@ -172,18 +177,30 @@ def current_proposal_content(proposal: Proposal) -> dict:
 
 def live_content(assessment: Assessment) -> dict:
     """The snapshot of what the assessment assesses, as it stands now."""
+    proposal = proposal_content(assessment.proposal)
+    # The gate question by question, each about the partners in the proposal's order.
+    partner_order = {p["partner_id"]: index for index, p in enumerate(proposal["partners"])}
+    answers = sorted(
+        GateAnswer.objects.current(assessment).select_related("question", "partner"),
+        key=lambda answer: (
+            answer.question.position,
+            answer.question.key,
+            partner_order.get(answer.partner_id, -1),
+        ),
+    )
     gate = [
         {
             "key": answer.question.key,
             "version": answer.question.version,
             "question_en": answer.question.question_en,
             "question_zh": answer.question.question_zh,
+            # None: answered for the whole proposal, before the gate asked per partner.
+            "partner_id": answer.partner_id,
+            "partner_name": answer.partner.legal_name if answer.partner_id else "",
             "response": answer.response,
             "note": answer.note,
         }
-        for answer in assessment.gate_answers.select_related("question").order_by(
-            "question__position", "question__key"
-        )
+        for answer in answers
     ]
     hits = [
         {
@@ -205,7 +222,7 @@ def live_content(assessment: Assessment) -> dict:
         }
         for hit in proposal_hits(assessment.proposal).order_by("partner_name", "entry_data_id")
     ]
-    return {"proposal": proposal_content(assessment.proposal), "gate": gate, "hits": hits}
+    return {"proposal": proposal, "gate": gate, "hits": hits}
 
 
 def content_sha256(content: dict) -> str:
@@ -316,6 +333,7 @@ def partner_views(content: dict) -> list[PartnerView]:
 @dataclass
 class GateView:
     question: str
+    partner_name: str  # empty: answered for the whole proposal (before per-partner answers)
     response: str
     response_label: str
     note: str
@@ -325,6 +343,7 @@ def gate_views(content: dict) -> list[GateView]:
     return [
         GateView(
             question=g["question_zh"] if is_chinese() else g["question_en"],
+            partner_name=g.get("partner_name", ""),
             response=g["response"],
             response_label=_label(GateResponse, g["response"]),
             note=g["note"],
@@ -334,7 +353,7 @@ def gate_views(content: dict) -> list[GateView]:
 
 
 def gate_concerns(gate: list[GateView]) -> list[GateView]:
-    """The questions answered "yes" (as `services.gate_concerns` reads them from the rows)."""
+    """The answers "yes" (as `services.gate_concerns` reads them from the rows)."""
     return [answer for answer in gate if answer.response == GateResponse.YES]
 
 

@@ -31,10 +31,12 @@ from partnerships.assessments.models import (
     GateAnswer,
     PrincipleScore,
 )
+from partnerships.assessments.revisions import ROLE_ORDER
 from partnerships.assessments.scoring import ScoreCard
 from partnerships.assessments.selectors import assessment_last_save, assessment_scorecard
 from partnerships.checklists.models import Criterion, Framework
 from partnerships.partners import economies
+from partnerships.partners.models import Partner
 from partnerships.principles.models import Principle
 from partnerships.proposals.models import Proposal
 
@@ -214,30 +216,68 @@ def answer_save(
     return Answer.objects.get(assessment=assessment, criterion=criterion)
 
 
+@dataclass(frozen=True)
+class GateItem:
+    """One thing the gate asks: an exclusion question about one partner of the proposal."""
+
+    question: ExclusionQuestion
+    partner: Partner
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.question.pk, self.partner.pk)
+
+
+def gate_items(assessment: Assessment) -> list[GateItem]:
+    """What the gate asks now: every active question about every partner of the proposal,
+    question by question, the partners in the proposal's order (lead first)."""
+    partners = [
+        link.partner
+        for link in sorted(
+            assessment.proposal.partner_links.select_related("partner"),
+            key=lambda link: (ROLE_ORDER.get(link.role, 99), link.partner.legal_name, link.pk),
+        )
+    ]
+    return [
+        GateItem(question, partner)
+        for question in ExclusionQuestion.objects.active()
+        for partner in partners
+    ]
+
+
 @transaction.atomic
 def gate_save(
     *,
     assessment: Assessment,
     user: User,
-    responses: Mapping[ExclusionQuestion, tuple[str, str]],
+    responses: Mapping[GateItem, tuple[str, str]],
     expected_version: int | None = None,
 ) -> list[GateAnswer]:
-    """Record the exclusion gate: for each question a response (yes/no/unknown) and a note.
+    """Record the exclusion gate: for each question about each partner, a response
+    (yes/no/unknown) and a note. Only what the gate asks now can be answered.
 
     Based on `expected_version` when someone saved since: `StaleAssessment`."""
     _lock_for_save(assessment, user=user, expected_version=expected_version)
-    existing = {g.question_id: g for g in assessment.gate_answers.all()}
+    asked = {item.key for item in gate_items(assessment)}
+    existing = {(g.question_id, g.partner_id): g for g in assessment.gate_answers.all()}
     saved, errors = [], {}
-    for question, (response, note) in responses.items():
-        gate_answer = existing.get(question.pk) or GateAnswer(
-            assessment=assessment, question=question
+    for item, (response, note) in responses.items():
+        if item.key not in asked:
+            raise ValidationError(
+                _("The gate does not ask “%(question)s” about %(partner)s now.")
+                % {"question": item.question.question, "partner": item.partner.legal_name}
+            )
+        gate_answer = existing.get(item.key) or GateAnswer(
+            assessment=assessment, question=item.question, partner=item.partner
         )
         gate_answer.response = response
         gate_answer.note = note.strip()
         try:
-            gate_answer.full_clean(exclude=["assessment", "question"], validate_unique=False)
+            gate_answer.full_clean(
+                exclude=["assessment", "question", "partner"], validate_unique=False
+            )
         except ValidationError as error:
-            errors[question.key] = error
+            errors[f"{item.question.key}:{item.partner.pk}"] = error
             continue
         saved.append(gate_answer)
     if errors:
@@ -245,19 +285,23 @@ def gate_save(
     for gate_answer in saved:
         gate_answer._history_user = user
         gate_answer.save()
-    # An answer to a retired version of a question gives way to the answer to its new one.
-    for replaced in assessment.gate_answers.filter(
-        question__key__in=[question.key for question in responses],
-        question__retired_at__isnull=False,
+    # Give way to the answers saved now: those to a retired version of a question, those
+    # about a partner the proposal no longer has, and those for the whole proposal.
+    answered = {item.question.key for item in responses}
+    for replaced in assessment.gate_answers.filter(question__key__in=answered).select_related(
+        "question"
     ):
-        replaced._history_user = user
-        replaced.delete()
+        if (replaced.question_id, replaced.partner_id) not in asked:
+            replaced._history_user = user
+            replaced.delete()
     return saved
 
 
 def gate_is_complete(assessment: Assessment) -> bool:
-    asked = ExclusionQuestion.objects.active()
-    return assessment.gate_answers.filter(question__in=asked).count() == asked.count()
+    """Every question the gate asks now is answered, about every partner."""
+    asked = {item.key for item in gate_items(assessment)}
+    answered = set(assessment.gate_answers.values_list("question_id", "partner_id"))
+    return asked <= answered
 
 
 @transaction.atomic
@@ -285,8 +329,12 @@ def exclusion_question_new_version(*, question: ExclusionQuestion, user: User) -
 
 
 def gate_concerns(assessment: Assessment) -> list[GateAnswer]:
-    """The questions answered "yes": the assessment cannot end in Engage."""
-    return list(assessment.gate_answers.filter(response="yes").select_related("question"))
+    """The questions answered "yes" about any partner: the assessment cannot end in Engage."""
+    return list(
+        GateAnswer.objects.current(assessment)
+        .filter(response="yes")
+        .select_related("question", "partner")
+    )
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from partnerships.assessments.forms import (
 )
 from partnerships.assessments.history import assessment_changes
 from partnerships.assessments.home import my_work
-from partnerships.assessments.models import Assessment, Attachment, ExclusionQuestion
+from partnerships.assessments.models import Assessment, Attachment
 from partnerships.assessments.selectors import (
     assessment_scorecard,
     assessment_sheet,
@@ -176,17 +176,17 @@ def assessment_gate(request, pk):
     closed = _closed_to_its_assessor(request, assessment)
     if closed:
         return closed
-    existing = {g.question_id: g for g in assessment.gate_answers.all()}
-    questions = list(ExclusionQuestion.objects.active())
+    existing = {(g.question_id, g.partner_id): g for g in assessment.gate_answers.all()}
+    items = services.gate_items(assessment)
 
-    def make_form(question, data=None):
-        stored = existing.get(question.pk)
+    def make_form(item, data=None):
+        stored = existing.get(item.key)
         initial = {"response": stored.response, "note": stored.note} if stored else {}
-        return GateAnswerForm(data, question=question, initial=initial)
+        return GateAnswerForm(data, item=item, initial=initial)
 
     conflict, status, version = None, 200, assessment.version
     if request.method == "POST":
-        forms = [make_form(q, request.POST) for q in questions]
+        forms = [make_form(item, request.POST) for item in items]
         # Until saved, the form stays based on the version it was opened at.
         version = _posted_version(request)
         if all(form.is_valid() for form in forms):
@@ -195,8 +195,7 @@ def assessment_gate(request, pk):
                     assessment=assessment,
                     user=request.user,
                     responses={
-                        f.question: (f.cleaned_data["response"], f.cleaned_data["note"])
-                        for f in forms
+                        f.item: (f.cleaned_data["response"], f.cleaned_data["note"]) for f in forms
                     },
                     expected_version=version,
                 )
@@ -215,15 +214,24 @@ def assessment_gate(request, pk):
                     )
                 return redirect("assessment_answers", assessment.pk)
         else:
-            messages.error(request, _("Please correct the answers marked below."))
+            status = 400
     else:
-        forms = [make_form(q) for q in questions]
+        forms = [make_form(item) for item in items]
+    questions = []  # [(number, question, [form per partner])], in the gate's order
+    for form in forms:
+        if not questions or questions[-1][1] != form.question:
+            questions.append((len(questions) + 1, form.question, []))
+        questions[-1][2].append(form)
     return render(
         request,
         "assessments/gate.html",
         {
             "assessment": assessment,
             "forms": forms,
+            "questions": questions,
+            "invalid": [
+                (number, form) for number, _q, group in questions for form in group if form.errors
+            ],
             "version": version,
             "conflict": conflict,
             "differing": [form for form in forms if hasattr(form, "stored_meanwhile")],

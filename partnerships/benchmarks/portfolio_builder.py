@@ -198,7 +198,7 @@ class AssessmentPlan:
     pattern: Pattern
     answered: bool
     answered_offset: timedelta | None
-    gate: list[tuple[ExclusionQuestion, str, str]]
+    gate: list[tuple[ExclusionQuestion, PartnerPlan, str, str]]
     decided_outcome: str = ""
     decision_note: str = ""
     conditions: str = ""
@@ -246,7 +246,6 @@ class PortfolioBuilder:
         self.timings: dict[str, float] = {}
         self.staff: dict[tuple[str, Role], list[int]] = {}
         self.agencies: list[Agency] = []
-        self._gate_texts: dict[tuple, str] = {}
 
     # The whole build.
 
@@ -587,7 +586,7 @@ class PortfolioBuilder:
                 pattern = rng.choice(patterns[Outcome.ENGAGE_WITH_CONDITIONS])
             decided = Outcome.DO_NOT_ENGAGE
             plan.decision_note = rng.choice(words.REJECTION_NOTES)
-        concern = any(response == "yes" for _q, response, _note in plan.gate)
+        concern = any(response == "yes" for _q, _p, response, _note in plan.gate)
         if concern and decided == Outcome.ENGAGE:
             decided = Outcome.ENGAGE_WITH_CONDITIONS  # a gate concern rules out Engage
         plan.decided_outcome = decided
@@ -596,14 +595,26 @@ class PortfolioBuilder:
             plan.justification = words.JUSTIFICATION
         return pattern
 
-    def _gate(self) -> list[tuple[ExclusionQuestion, str, str]]:
+    def _gate(
+        self, proposal: ProposalPlan
+    ) -> list[tuple[ExclusionQuestion, PartnerPlan, str, str]]:
+        """Every question about every partner, as the gate asks them: "no", or now and
+        then one "yes" or "unknown"."""
         rng = self.rng
-        gate = [(question, "no", "") for question in self.questions]
+        partners = sorted(
+            proposal.partners,
+            key=lambda x: (ROLE_ORDER.get(str(x[1]), 99), x[0].legal_name, x[0].id),
+        )
+        gate = [
+            (question, partner, "no", "")
+            for question in self.questions
+            for partner, _role in partners
+        ]
         roll = rng.random()
         if gate and roll < 0.07:
             index = rng.randrange(len(gate))
             response = "yes" if roll < 0.04 else "unknown"
-            gate[index] = (gate[index][0], response, words.GATE_NOTES[response])
+            gate[index] = (*gate[index][:2], response, words.GATE_NOTES[response])
         return gate
 
     def _assessments_plan(self, proposals: list[ProposalPlan]) -> list[AssessmentPlan]:
@@ -638,7 +649,7 @@ class PortfolioBuilder:
                     pattern=self.empty_pattern,
                     answered=answered,
                     answered_offset=None,
-                    gate=self._gate() if answered else [],
+                    gate=self._gate(proposal) if answered else [],
                     previous=previous,
                     based_on=last_approved,
                 )
@@ -797,16 +808,13 @@ class PortfolioBuilder:
 
     def _content_text(self, plan: AssessmentPlan) -> str:
         """`canonical_json(self._content(plan))`, put together from the canonical text of
-        the proposal (the same for all its revisions) and of the gate (most gates are
-        alike): the keys "gate", "hits", "proposal" are in sorted order."""
+        the proposal (the same for all its revisions) and of the gate: the keys "gate",
+        "hits", "proposal" are in sorted order."""
         content = self._content(plan)
         p = plan.proposal
         if p.content_text is None:
             p.content_text = canonical_json(p.content)
-        key = tuple((question.pk, response, note) for question, response, note in plan.gate)
-        gate = self._gate_texts.get(key)
-        if gate is None:
-            gate = self._gate_texts[key] = canonical_json(content["gate"])
+        gate = canonical_json(content["gate"])
         return f'{{"gate": {gate}, "hits": [], "proposal": {p.content_text}}}'
 
     def _content(self, plan: AssessmentPlan) -> dict:
@@ -863,10 +871,12 @@ class PortfolioBuilder:
                 "version": question.version,
                 "question_en": question.question_en,
                 "question_zh": question.question_zh,
+                "partner_id": partner.id,
+                "partner_name": partner.legal_name,
                 "response": response,
                 "note": note,
             }
-            for question, response, note in plan.gate
+            for question, partner, response, note in plan.gate
         ]
         return {"proposal": p.content, "gate": gate, "hits": []}
 
@@ -1010,18 +1020,20 @@ class PortfolioBuilder:
 
     def _gate_write(self, cursor, plans: list[AssessmentPlan]) -> None:
         rows = [
-            (plan.id, question.pk, response, note, plan.answered_at, plan.assessor_id)
+            (plan.id, question.pk, partner.id, response, note, plan.answered_at, plan.assessor_id)
             for plan in plans
-            for question, response, note in plan.gate
+            for question, partner, response, note in plan.gate
         ]
         first = reserve_ids(cursor, GateAnswer, len(rows))
-        columns = ["id", "assessment_id", "question_id", "response", "note", "updated_at"]
+        columns = [
+            "id", "assessment_id", "question_id", "partner_id", "response", "note", "updated_at",
+        ]  # fmt: skip
         self.counts["gate answers"] = Table(GateAnswer, columns).write(
-            cursor, ((first + i, *row[:5]) for i, row in enumerate(rows))
+            cursor, ((first + i, *row[:6]) for i, row in enumerate(rows))
         )
         Table(
             GateAnswer.history.model, [*columns, "history_date", "history_type", "history_user_id"]
-        ).write(cursor, ((first + i, *row[:5], row[4], "+", row[5]) for i, row in enumerate(rows)))
+        ).write(cursor, ((first + i, *row[:6], row[5], "+", row[6]) for i, row in enumerate(rows)))
 
     def _scores_write(self, cursor, plans: list[AssessmentPlan]) -> None:
         table = Table(

@@ -16,8 +16,12 @@ from django.test.utils import override_settings
 from partnerships.accounts.models import Agency, User
 from partnerships.accounts.roles import Role
 from partnerships.assessments import workflow
-from partnerships.assessments.models import ExclusionQuestion
-from partnerships.assessments.services import AnswerInput, assessment_save_answers, gate_save
+from partnerships.assessments.services import (
+    AnswerInput,
+    assessment_save_answers,
+    gate_items,
+    gate_save,
+)
 from partnerships.assessments.workflow import assessment_start
 from partnerships.demo import content
 from partnerships.partners.models import Partner
@@ -169,13 +173,17 @@ class Command(BaseCommand):
         assessment_save_answers(assessment=assessment, user=assessment.assessor, answers=answers)
 
     def screen(self, assessment, item) -> None:
+        # A concern is about the lead partner; the others answer "no".
         concerns = content.GATE_CONCERNS.get(item["title"], {})
+        items = gate_items(assessment)
         gate_save(
             assessment=assessment,
             user=assessment.assessor,
             responses={
-                question: concerns.get(question.key, ("no", ""))
-                for question in ExclusionQuestion.objects.active()
+                gate_item: concerns.get(gate_item.question.key, ("no", ""))
+                if gate_item.partner == items[0].partner
+                else ("no", "")
+                for gate_item in items
             },
         )
 
