@@ -19,6 +19,7 @@ from partnerships.assessments.choices import AssessmentStatus, Rating
 from partnerships.assessments.models import Assessment
 from partnerships.partners.economies import EconomyGroup
 from partnerships.partners.models import PartnerType
+from partnerships.proposals.models import Proposal
 from tests.factories import AgencyFactory, PartnerFactory, UserFactory
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -160,6 +161,27 @@ def create_proposal(page, existing_partner):
     first.get_by_role("option", name=f"{existing_partner} (Kenya)").click()
     first.get_by_label("Role").select_option(label="Lead partner")
 
+    # Countries covered: searched by typing (js/multi-select.js), the chosen shown in the box.
+    countries = page.get_by_role("combobox", name="Countries covered")
+    listed = page.get_by_role("listbox", name="Countries covered")
+    countries.press_sequentially("Ken")
+    listed.get_by_role("option", name="Kenya", exact=True).click()
+    countries.press_sequentially("Geor")
+    listed.get_by_role("option", name="Georgia", exact=True).click()
+    page.keyboard.press("Escape")
+
+    # Rows are added in the page (js/row-formset.js), and removed with an undo.
+    add_partner = page.get_by_role("button", name="Add another partner")
+    add_partner.click()
+    add_partner.click()
+    expect(page.locator("[data-row]")).to_have_count(3)
+    third = partner_card(page, 3)
+    third.get_by_role("button", name="Remove partner 3").click()
+    expect(third.get_by_role("status")).to_have_text(re.compile("Partner 3 will be removed"))
+    third.get_by_role("button", name="Undo").click()
+    expect(third.get_by_label("Role")).to_be_visible()
+    third.get_by_role("button", name="Remove partner 3").click()
+
     second = partner_card(page, 2)
     second.get_by_text("Add a new partner to the registry").click()
     second.get_by_label("New partner: legal name").fill(NEW_PARTNER)
@@ -174,7 +196,9 @@ def create_proposal(page, existing_partner):
     expect(page.get_by_role("heading", name=PROPOSAL_TITLE, level=1)).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="The proposal is saved.")).to_be_visible()
     partners = page.locator(".list-group-item")
-    expect(partners).to_have_count(2)
+    expect(partners).to_have_count(2)  # the removed third row was not saved
+    saved = Proposal.objects.get(title=PROPOSAL_TITLE)
+    assert sorted(country.code for country in saved.countries) == ["GE", "KE"]
     lead = partners.filter(has_text=existing_partner)
     expect(lead).to_contain_text("Lead partner")
     expect(lead).to_contain_text("Kenya")

@@ -426,3 +426,122 @@ def test_a_group_of_statuses_shows_as_one_choice_that_filtering_further_keeps(
     # The form as the browser submits it: the one selected value, with the search typed.
     again = client.get("/proposals/", {"status": selected[0], "q": "Wait"})
     assert [p.title for p in again.context["page"].object_list] == ["Waiting"]
+
+
+# Partner rows: as many as needed, added and removed in the page or without JavaScript
+
+
+def registry_rows(count):
+    """Partner rows picking `count` new registry partners, the first one the lead."""
+    rows = {"partners-TOTAL_FORMS": str(count)}
+    for index, partner in enumerate(PartnerFactory.create_batch(count)):
+        rows[f"partners-{index}-partner"] = partner.pk
+        rows[f"partners-{index}-role"] = "lead" if index == 0 else "co_partner"
+    return rows
+
+
+def test_more_than_three_partners_are_saved_at_once(client, assessor):
+    client.force_login(assessor)
+    response = client.post("/proposals/new/", form_data(**registry_rows(6)))
+    assert response.status_code == 302
+    assert Proposal.objects.get().partner_links.count() == 6
+
+
+def test_add_another_partner_without_javascript_keeps_what_was_typed(client, assessor):
+    existing = PartnerFactory(legal_name="Kibo Solar", country="KE")
+    client.force_login(assessor)
+    response = client.post(
+        "/proposals/new/",
+        form_data(
+            title="",  # not judged yet: no error is shown for it
+            summary="Stoves & fuel for 10,000 households.",
+            countries=["KE", "TZ"],
+            more_partners="1",
+            **{
+                "partners-TOTAL_FORMS": "1",
+                "partners-0-partner": existing.pk,
+                "partners-0-role": "lead",
+            },
+        ),
+    )
+    assert response.status_code == 200
+    assert not Proposal.objects.exists()
+    page = response.content.decode()
+    assert 'name="partners-TOTAL_FORMS" value="2"' in page
+    assert re.search(r'<fieldset class="card mb-3 position-relative " data-row>', page)
+    assert page.count("data-row>") == 2 + 1  # two rows and the template of a new one
+    assert "This field is required." not in page
+    assert re.search(r">\s*Stoves &amp; fuel for 10,000 households.</textarea>", page)
+    assert f'<option value="{existing.pk}" selected>Kibo Solar (Kenya)</option>' in page
+    assert re.search(r'<option value="KE" selected>\s*Kenya', page)
+    assert re.search(r'<option value="TZ" selected>\s*Tanzania', page)
+    assert 'data-warn-unsaved="dirty"' in page
+    # The row added is blank and named like the others; the page then saves all of it.
+    saved = client.post(
+        "/proposals/new/",
+        form_data(
+            countries=["KE", "TZ"],
+            **{
+                "partners-TOTAL_FORMS": "2",
+                "partners-0-partner": existing.pk,
+                "partners-0-role": "lead",
+                "partners-1-new_legal_name": "Dodoma Stoves Cooperative",
+                "partners-1-new_partner_type": "ngo",
+                "partners-1-new_country": "TZ",
+                "partners-1-role": "implementer",
+            },
+        ),
+    )
+    assert saved.status_code == 302
+    proposal = Proposal.objects.get()
+    assert proposal.partner_links.count() == 2
+    assert [c.code for c in proposal.countries] == ["KE", "TZ"]
+
+
+def test_a_row_marked_for_removal_is_not_saved(client, assessor, proposal):
+    kept = proposal.partner_links.get().partner
+    gone = PartnerFactory()
+    ProposalPartnerFactory(proposal=proposal, partner=gone, role="funder")
+    client.force_login(assessor)
+    response = client.post(
+        f"/proposals/{proposal.pk}/edit/",
+        form_data(
+            title=proposal.title,
+            **{
+                "partners-TOTAL_FORMS": "2",
+                "partners-INITIAL_FORMS": "2",
+                "partners-0-partner": kept.pk,
+                "partners-0-role": "lead",
+                "partners-1-partner": gone.pk,
+                "partners-1-role": "funder",
+                "partners-1-DELETE": "on",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    assert list(proposal.partner_links.values_list("partner", flat=True)) == [kept.pk]
+
+
+def test_the_partner_rows_have_an_upper_bound_said_in_a_message(client, assessor):
+    from partnerships.proposals.forms import MAX_PARTNERS
+
+    client.force_login(assessor)
+    response = client.post("/proposals/new/", form_data(**registry_rows(MAX_PARTNERS + 1)))
+    assert response.status_code == 200
+    assert f"Please submit at most {MAX_PARTNERS} forms." in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_the_form_has_the_widgets_for_rows_and_countries(client, assessor):
+    client.force_login(assessor)
+    page = client.get("/proposals/new/").content.decode()
+    # Enter in a field saves: the first submit button of the form is "Save proposal".
+    form = page[page.index('<form method="post" novalidate') :]
+    first_submit = re.search(r'<button type="submit"[^>]*>([^<]+)</button>', form)[1]
+    assert first_submit == "Save proposal"
+    assert 'data-row-formset="partners"' in page
+    assert "<template data-row-template>" in page
+    assert 'name="partners-__prefix__-partner"' in page
+    assert 'name="more_partners"' in page
+    assert "js/row-formset.js" in page and "js/multi-select.js" in page
+    assert re.search(r'<select name="countries"[^>]*data-multi-select', page)

@@ -94,6 +94,33 @@ class PartnerSearchSelect(forms.Select):
         return [(key, self.chosen_labels[key]) for key in keys if key in self.chosen_labels]
 
 
+class SearchableMultiSelect(forms.SelectMultiple):
+    """A multiple select that static/js/multi-select.js turns into a Tom Select box, to
+    search by typing, with the chosen options shown in the box. Without JavaScript it is
+    the plain list (the field's help text says how to choose several)."""
+
+    class Media:
+        css = {"all": [f"{TOM_SELECT}/tom-select.bootstrap5.min.css"]}
+        js = [f"{TOM_SELECT}/tom-select.complete.min.js", "js/multi-select.js"]
+
+    def __init__(self, attrs=None, *, js_help: str = ""):
+        super().__init__(attrs)
+        self.js_help = js_help
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # Texts in the language of this request, for the script to show.
+        context["widget"]["attrs"].update(
+            {
+                "data-multi-select": "",
+                "data-help": str(self.js_help),
+                "data-no-results": _("Nothing matches."),
+                "data-remove": _("Remove"),
+            }
+        )
+        return context
+
+
 def labels_of(choices, keys) -> dict[str, str]:
     """{str(pk): label} of the chosen partners the field accepts (one query): a key
     outside the field's queryset, typed into a URL, shows nothing."""

@@ -6,7 +6,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from partnerships.partners.models import KeyPersonRole, Partner, PartnerType
 from partnerships.partners.services import PersonRow
-from partnerships.partners.widgets import PartnerSearchSelect, preload_chosen
+from partnerships.partners.widgets import PartnerSearchSelect, SearchableMultiSelect, preload_chosen
 from partnerships.proposals.models import PartnerRole, Proposal
 from partnerships.proposals.services import PartnerRow
 from partnerships.row_formsets import RowFormSet
@@ -34,7 +34,10 @@ class ProposalForm(forms.ModelForm):
             "contribution_types": forms.CheckboxSelectMultiple,
             "start_date": DateInput(),
             "end_date": DateInput(),
-            "countries": forms.SelectMultiple(attrs={"size": 8}),
+            "countries": SearchableMultiSelect(
+                attrs={"size": 8},
+                js_help=_("Type a country's name to add it; remove one with its ×."),
+            ),
             "un_name_or_emblem_use": forms.Textarea(attrs={"rows": 2}),
             "exclusivity_details": forms.Textarea(attrs={"rows": 2}),
             "complementarity": forms.Textarea(attrs={"rows": 3}),
@@ -181,8 +184,17 @@ class BasePartnerRowFormSet(RowFormSet):
             seen.add(key)
 
 
+# One blank row: "Add another partner" adds more, in the page or (without JavaScript) by a
+# submit that keeps what was typed (views.MORE_PARTNERS).
+MAX_PARTNERS = 100
 PartnerRowFormSet = forms.formset_factory(
-    PartnerRowForm, formset=BasePartnerRowFormSet, extra=3, can_delete=True, max_num=30
+    PartnerRowForm,
+    formset=BasePartnerRowFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_PARTNERS,
+    absolute_max=MAX_PARTNERS,
+    validate_max=True,
 )
 
 

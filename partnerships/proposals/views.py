@@ -14,6 +14,7 @@ from partnerships.proposals.filters import ProposalFilter
 from partnerships.proposals.forms import PartnerRowFormSet, ProposalForm, partner_row_initial
 from partnerships.proposals.models import Proposal, ProposalPartner
 from partnerships.proposals.services import proposal_is_locked, proposal_save
+from partnerships.row_formsets import typed_values, with_more_rows
 
 PAGE_SIZE = 25
 
@@ -81,9 +82,20 @@ def proposal_detail(request, pk):
     )
 
 
+# The name of the form's "Add another partner" submit button.
+MORE_PARTNERS = "more_partners"
+
+
 def _proposal_form(request, proposal: Proposal):
     formset_initial = partner_row_initial(proposal) if proposal.pk else []
-    if request.method == "POST":
+    if request.method == "POST" and MORE_PARTNERS in request.POST:
+        # "Add another partner" without JavaScript: the page again, as typed, one row more.
+        typed = ProposalForm(request.POST, instance=proposal)
+        form = ProposalForm(instance=proposal, initial=typed_values(typed))
+        formset = with_more_rows(
+            PartnerRowFormSet(request.POST, prefix="partners", initial=formset_initial)
+        )
+    elif request.method == "POST":
         form = ProposalForm(request.POST, instance=proposal)
         formset = PartnerRowFormSet(request.POST, prefix="partners", initial=formset_initial)
         if form.is_valid() and formset.is_valid():
@@ -103,7 +115,15 @@ def _proposal_form(request, proposal: Proposal):
         form = ProposalForm(instance=proposal)
         formset = PartnerRowFormSet(prefix="partners", initial=formset_initial)
     return render(
-        request, "proposals/form.html", {"form": form, "formset": formset, "proposal": proposal}
+        request,
+        "proposals/form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "media": form.media + formset.media,
+            "proposal": proposal,
+            "more_partners": MORE_PARTNERS,
+        },
     )
 
 

@@ -114,4 +114,8 @@
   }
 
   document.querySelectorAll("select[data-search-url]").forEach(setUp);
+  // Rows added in the page (row-formset.js) bring their own pickers.
+  document.addEventListener("rows:added", function (event) {
+    event.target.querySelectorAll("select[data-search-url]").forEach(setUp);
+  });
 })();
