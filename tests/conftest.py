@@ -209,3 +209,47 @@ def integrity_triggers_lifted_while_tests_reset_the_database():
         patch.setattr(TransactionTestCase, "_fixture_teardown", flush_without_triggers)
         patch.setattr(BaseDatabaseCreation, "deserialize_db_from_string", reload_without_triggers)
         yield
+
+
+# Browser tests (tests/browser.py)
+
+
+@pytest.fixture
+def browser_db(transactional_db, django_db_serialized_rollback, monkeypatch):
+    """A transactional database for the live server, with the reference data of the data
+    migrations (principles, checklist, exclusion questions) restored for the test.
+
+    Playwright's sync API runs an event loop in this thread: let the ORM run beside it.
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser():
+    from types import SimpleNamespace
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="en")
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        browser_session = SimpleNamespace(page=page, js_errors=[], dialogs=[])
+        page.on("pageerror", lambda error: browser_session.js_errors.append(str(error)))
+
+        def on_dialog(dialog):
+            # An unexpected dialog (e.g. "leave the page with unsaved changes?") is recorded
+            # and accepted so the journey can go on; the test fails on it at the end.
+            browser_session.dialogs.append(f"{dialog.type}: {dialog.message!r} at {page.url}")
+            dialog.accept()
+
+        page.on("dialog", on_dialog)
+        try:
+            yield browser_session
+        finally:
+            context.close()
+            chromium.close()

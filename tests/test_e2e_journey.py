@@ -9,10 +9,6 @@ missing. Nothing is downloaded.
 
 import re
 from contextlib import contextmanager
-from pathlib import Path
-from types import SimpleNamespace
-
-import pytest
 
 from partnerships.accounts.roles import Role
 from partnerships.assessments.choices import AssessmentStatus, Rating
@@ -20,11 +16,10 @@ from partnerships.assessments.models import Assessment
 from partnerships.partners.economies import EconomyGroup
 from partnerships.partners.models import PartnerType
 from partnerships.proposals.models import Proposal
+from tests.browser import needs_chromium
 from tests.factories import AgencyFactory, PartnerFactory, UserFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "correct horse battery staple"
-TIMEOUT_MS = 15_000
 
 PROPOSAL_TITLE = "Clean water for rural schools"
 EXISTING_PARTNER = "Aqua Existing Holdings Ltd."
@@ -33,54 +28,7 @@ RETURN_NOTE = "TR-1: the partner's funding sources are not documented. Please ad
 CHANGED_CRITERION = "TR-1"  # not a key criterion
 EVIDENCE_NOTE = "Audited accounts 2024 received from the partner; funding sources listed."
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"
-)
-
-
-@pytest.fixture
-def journey_db(transactional_db, django_db_serialized_rollback, monkeypatch):
-    """A transactional database for the live server, with the reference data of the data
-    migrations (principles, checklist, exclusion questions) restored for the test.
-
-    Playwright's sync API runs an event loop in this thread: let the ORM run beside it.
-    """
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="en")
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        browser_session = SimpleNamespace(page=page, js_errors=[], dialogs=[])
-        page.on("pageerror", lambda error: browser_session.js_errors.append(str(error)))
-
-        def on_dialog(dialog):
-            # An unexpected dialog (e.g. "leave the page with unsaved changes?") is recorded
-            # and accepted so the journey can go on; the test fails on it at the end.
-            browser_session.dialogs.append(f"{dialog.type}: {dialog.message!r} at {page.url}")
-            dialog.accept()
-
-        page.on("dialog", on_dialog)
-        try:
-            yield browser_session
-        finally:
-            context.close()
-            chromium.close()
+pytestmark = needs_chromium
 
 
 @contextmanager
@@ -301,7 +249,7 @@ def start_review(page):
 
 
 def test_assessor_and_reviewer_take_a_proposal_to_approval(
-    journey_db, live_server, browser, tmp_path
+    browser_db, live_server, browser, tmp_path
 ):
     from playwright.sync_api import expect
 

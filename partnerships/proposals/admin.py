@@ -39,6 +39,9 @@ class PartnerLinkFormSet(BaseInlineFormSet):
 
 
 class ProposalAdminForm(forms.ModelForm):
+    class Meta:
+        widgets = {"contribution_types": forms.CheckboxSelectMultiple}
+
     def clean(self):
         # The agency is read-only once fixed and a read-only field is left out of the form;
         # a POST that still moves it (a page opened before) is told why, not ignored. The
@@ -53,7 +56,7 @@ def _unlocked(proposal) -> bool:
     return proposal is None or not services.proposal_is_locked(proposal)
 
 
-class ProposalPartnerInline(admin.TabularInline):
+class ProposalPartnerInline(admin.StackedInline):  # labelled fields, unlike a tabular one
     model = ProposalPartner
     formset = PartnerLinkFormSet
     extra = 0
@@ -91,7 +94,7 @@ class ProposalAdmin(HistoryAdmin):
     date_hierarchy = "created_at"
     inlines = [ProposalPartnerInline]
     change_form_template = "admin/change_form_with_note.html"
-    filter_horizontal = ["contribution_types"]
+    # Checkboxes: the few contribution types, each with its label (WCAG 4.1.2).
     fields = [
         "agency", "title", "summary", "objectives", "contribution_types", "value", "currency",
         "start_date", "end_date", "countries", "requests_un_name_or_emblem",

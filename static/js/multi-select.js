@@ -26,6 +26,10 @@
         no_results: function () { return message(data.noResults); },
       },
     });
+    // Tom Select's box, which takes the label, is what people use: the original select
+    // stays only to submit the choice, out of the tab order and hidden from assistive
+    // technology (else a second, unlabelled control).
+    select.setAttribute("aria-hidden", "true");
     var help = document.getElementById(select.id + "_helptext");
     if (help && data.help) {
       help.textContent = data.help;

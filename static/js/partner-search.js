@@ -92,6 +92,10 @@
       },
     });
 
+    // Tom Select's box, which takes the label, is what people use: the original select
+    // stays only to submit the choice, out of the tab order and hidden from assistive
+    // technology (else a second, unlabelled control).
+    select.setAttribute("aria-hidden", "true");
     // While a search is typed it replaces the chosen name in the box (app.css); leaving
     // the box drops an unfinished search and shows the chosen partner again.
     function searching(query) {
